@@ -1,0 +1,19 @@
+from django.utils import translation
+
+
+class UserLanguageMiddleware:
+    """A logged-in user's profile language wins over the browser's (LocaleMiddleware's choice)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user and user.is_authenticated else ""
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if language:
+            response.headers.setdefault("Content-Language", language)
+        return response

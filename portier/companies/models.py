@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Company(models.Model):
+    """The tenant. Every row that belongs to a company is reached through it."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    language = models.CharField(
+        _("default language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    # Guests at these domains are colleagues, not visitors: they never get guest e-mails.
+    internal_domains = models.JSONField(_("internal e-mail domains"), default=list, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+
+    def __str__(self):
+        return self.name
+
+    def is_internal_email(self, email: str) -> bool:
+        domain = email.rpartition("@")[2].lower()
+        return domain in {d.lower() for d in self.internal_domains}
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    HOST = "host", _("Host")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_company(self, company):
+        return self.filter(company=company)
+
+
+class Membership(models.Model):
+    """A user's place in a company. One company per user."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.HOST)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self):
+        return f"{self.user} @ {self.company} ({self.role})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN

@@ -1,0 +1,97 @@
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from portier.accounts.models import User
+from portier.companies.models import Company, Membership, Role
+from portier.lib.errors import DomainError
+from portier.lib.mail import absolute_url, send_template_mail
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "company"
+    slug, n = base, 1
+    while Company.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def ensure_email_free(email: str) -> None:
+    if User.objects.filter(email__iexact=email.strip()).exists():
+        raise DomainError(_("A user with this e-mail address already exists."), field="email")
+
+
+@transaction.atomic
+def create_company(
+    *, name: str, admin_email: str, password: str | None, admin_name: str = "", language="en"
+) -> tuple[Company, User]:
+    """A new tenant with its first admin; the admin's e-mail domain counts as internal."""
+    ensure_email_free(admin_email)
+    domain = admin_email.strip().rpartition("@")[2].lower()
+    company = Company.objects.create(
+        name=name, slug=_unique_slug(name), language=language, internal_domains=[domain]
+    )
+    admin = User.objects.create_user(admin_email, password, name=admin_name, language="")
+    Membership.objects.create(user=admin, company=company, role=Role.ADMIN)
+    return company, admin
+
+
+@transaction.atomic
+def add_member(
+    *, company: Company, email: str, role: str, name: str = "", password: str | None = None
+) -> User:
+    ensure_email_free(email)
+    user = User.objects.create_user(email, password, name=name)
+    Membership.objects.create(user=user, company=company, role=role)
+    return user
+
+
+def invite_colleague(
+    *, company: Company, invited_by: User, email: str, role: str, name: str = ""
+) -> User:
+    """Create the colleague without a password and e-mail them a link to choose one."""
+    user = add_member(company=company, email=email, role=role, name=name)
+    link = absolute_url(
+        reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    )
+    context = {"user": user, "company": company, "invited_by": invited_by, "link": link}
+    transaction.on_commit(
+        lambda: send_template_mail("colleague-invite", user.email, context, company.language)
+    )
+    return user
+
+
+@transaction.atomic
+def update_company(*, company: Company, name: str, language: str, internal_domains: list[str]):
+    company.name = name
+    company.language = language
+    company.internal_domains = sorted({d.strip().lower().lstrip("@") for d in internal_domains})
+    company.save()
+    return company
+
+
+def ensure_can_change_role(*, membership: Membership, role: str) -> None:
+    """A company always keeps one admin."""
+    if membership.role == Role.ADMIN and role != Role.ADMIN:
+        admins = Membership.objects.for_company(membership.company).filter(role=Role.ADMIN)
+        if admins.count() <= 1:
+            raise DomainError(_("The company needs at least one admin."), field="role")
+
+
+@transaction.atomic
+def change_role(*, membership: Membership, role: str) -> Membership:
+    ensure_can_change_role(membership=membership, role=role)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership

@@ -1,0 +1,74 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from portier.lib.i18n import compile_messages
+
+
+def default_bind() -> str:
+    base = urlsplit(settings.PORTIER_BASE_URL)
+    port = base.port or (443 if base.scheme == "https" else 80)
+    return f"{base.hostname}:{port}"
+
+
+class Command(BaseCommand):
+    help = "Migrate, then run the web server (gunicorn) and the worker (Huey) until stopped."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=None, help="HOST:PORT (default: from base URL)")
+        parser.add_argument("--web-workers", type=int, default=2)
+        parser.add_argument("--no-worker", action="store_true", help="run the web server only")
+
+    def handle(self, *args, **opts):
+        compile_messages()
+        call_command("migrate", interactive=False, verbosity=0)
+        bind = opts["bind"] or default_bind()
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portier.settings"}
+        web = [
+            sys.executable, "-m", "gunicorn", "portier.wsgi:application",
+            "--bind", bind,
+            "--workers", str(opts["web_workers"]),
+            "--access-logfile", "-",
+            "--graceful-timeout", "10",
+        ]  # fmt: skip
+        worker = [sys.executable, "-m", "portier.cli", "run_huey"]
+        children = [subprocess.Popen(web, env=env)]
+        if not opts["no_worker"]:
+            children.append(subprocess.Popen(worker, env=env))
+        self.stdout.write(f"Portier is serving on http://{bind}/ (Ctrl-C stops it)")
+        self.stdout.flush()
+
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            while not stopping:
+                if any(child.poll() is not None for child in children):
+                    break
+                time.sleep(0.2)
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 15
+            for child in children:
+                try:
+                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+        failed = [c for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
+        if not stopping and failed:
+            raise CommandError("a child process stopped unexpectedly; see the log above")

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from portier.dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("appointments/", views.appointments, name="appointments"),
+    path("integrations/", views.integrations, name="integrations"),
+]

@@ -1,0 +1,103 @@
+import re
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+CODE_RE = re.compile(r"^[A-Z0-9]{2,12}$")
+
+
+def normalize_code(value: str | None) -> str | None:
+    """Codes are compared and stored upper-case; blank means no code."""
+    value = (value or "").strip().upper()
+    return value or None
+
+
+def validate_code(value: str | None) -> None:
+    if value and not CODE_RE.match(value.strip().upper()):
+        raise ValidationError(
+            _("A location code has 2 to 12 letters (A–Z) or digits, nothing else."),
+            code="malformed_code",
+        )
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(zone)s is not a known time zone (for example Europe/Berlin)."),
+            params={"zone": value},
+            code="bad_time_zone",
+        )
+
+
+def time_zone_choices():
+    return [(z, z) for z in sorted(zoneinfo.available_timezones())]
+
+
+class LocationQuerySet(models.QuerySet):
+    def for_company(self, company):
+        return self.filter(company=company)
+
+    def with_code(self):
+        return self.exclude(code__isnull=True)
+
+
+class Location(models.Model):
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="locations"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    address = models.TextField(_("address"), help_text=_("Street, postcode and city."))
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Berlin", validators=[validate_time_zone]
+    )
+    # NULL, not "", for "no code": the unique constraint then ignores code-less locations.
+    code = models.CharField(  # noqa: DJ001
+        _("location code"),
+        max_length=12,
+        null=True,
+        blank=True,
+        validators=[validate_code],
+        help_text=_("Optional. 2–12 letters or digits, e.g. ANHQ. Hosts type it into an event."),
+    )
+    language = models.CharField(
+        _("language for guests"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Leave empty to use the company's language."),
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = LocationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "company",
+                Upper("code"),
+                name="location_code_unique_per_company",
+                condition=models.Q(code__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})" if self.code else self.name
+
+    def save(self, *args, **kwargs):
+        self.code = normalize_code(self.code)
+        super().save(*args, **kwargs)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def guest_language(self) -> str:
+        return self.language or self.company.language

@@ -1,0 +1,206 @@
+"""Django settings for Portier, read only from the environment (see docs/configuration.md)."""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
+
+from portier.lib.env import (
+    env_bool,
+    env_email,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+    secret_from_data_dir,
+)
+
+BASE_DIR = Path(__file__).resolve().parent
+
+PORTIER_DATA_DIR = Path(env_str("PORTIER_DATA_DIR", "data")).resolve()
+PORTIER_DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_str("SECRET_KEY") or secret_from_data_dir(
+    PORTIER_DATA_DIR, "secret_key", get_random_secret_key
+)
+
+PORTIER_BASE_URL = env_url("PORTIER_BASE_URL", "http://127.0.0.1:8000")
+_base = urlsplit(PORTIER_BASE_URL)
+PORTIER_INVITE_ADDRESS = env_email("PORTIER_INVITE_ADDRESS", f"invite@{_base.hostname}").lower()
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [_base.hostname, "127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
+if _base.scheme == "https":
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def _encryption_keys() -> list[str]:
+    raw = env_str("PORTIER_ENCRYPTION_KEYS") or secret_from_data_dir(
+        PORTIER_DATA_DIR, "encryption_keys", lambda: Fernet.generate_key().decode()
+    )
+    keys = [k.strip() for k in raw.split(",") if k.strip()]
+    for key in keys:
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ImproperlyConfigured(
+                "PORTIER_ENCRYPTION_KEYS must be a comma-separated list of Fernet keys "
+                "(32 url-safe base64-encoded bytes each)"
+            ) from None
+    if not keys:
+        raise ImproperlyConfigured("PORTIER_ENCRYPTION_KEYS must name at least one key")
+    return keys
+
+
+PORTIER_ENCRYPTION_KEYS = _encryption_keys()
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+    "portier.companies",
+    "portier.accounts",
+    "portier.locations",
+    "portier.dashboard",
+    "portier.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portier.accounts.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "portier.urls"
+WSGI_APPLICATION = "portier.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "portier.dashboard.context_processors.portier",
+            ],
+        },
+    },
+]
+
+# SQLite by default (WAL + immediate transactions: the web app and the worker both write);
+# PostgreSQL when DATABASE_URL is set.
+_database_url = env_str("DATABASE_URL")
+if _database_url:
+    try:
+        DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": PORTIER_DATA_DIR / "portier.sqlite3",
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work: Huey on Redis when REDIS_URL is set, else on its own SQLite file.
+REDIS_URL = env_str("REDIS_URL")
+PORTIER_QUEUE_NAME = env_str("PORTIER_QUEUE_NAME", "portier")
+HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
+_consumer = {"workers": env_int("PORTIER_WORKERS", 2), "worker_type": "thread"}
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"REDIS_URL must start with redis:// (got {REDIS_URL!r})")
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": PORTIER_QUEUE_NAME,
+        "url": REDIS_URL,
+        "immediate": HUEY_IMMEDIATE,
+        "consumer": _consumer,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": PORTIER_QUEUE_NAME,
+        "filename": str(PORTIER_DATA_DIR / "queue.sqlite3"),
+        "immediate": HUEY_IMMEDIATE,
+        # An idle SQLite consumer backs off up to 10 s by default; keep pick-up fast.
+        "consumer": {**_consumer, "max_delay": 0.5},
+    }
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["portier.accounts.backends.EmailBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard:home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = PORTIER_DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve straight from the app folders too, so a missed collectstatic never breaks the look.
+WHITENOISE_USE_FINDERS = True
+
+# E-mail: SMTP when EMAIL_HOST is set; otherwise the console log.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587 if EMAIL_HOST else 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", f"portier@{_base.hostname}")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50

@@ -1,0 +1,83 @@
+"""pytest fixtures shared by every app's tests."""
+
+import pytest
+from django.test import Client
+
+from portier.companies.models import Role
+from portier.testing.factories import PASSWORD, CompanyFactory, LocationFactory, make_member
+
+
+@pytest.fixture
+def acme(db):
+    return CompanyFactory(name="Acme", slug="acme", internal_domains=["acme.example"])
+
+
+@pytest.fixture
+def globex(db):
+    return CompanyFactory(name="Globex", slug="globex", internal_domains=["globex.example"])
+
+
+@pytest.fixture
+def acme_hq(acme):
+    return LocationFactory(company=acme, name="Acme HQ", code="ANHQ")
+
+
+@pytest.fixture
+def globex_office(globex):
+    return LocationFactory(company=globex, name="Globex Office", code="GLOB")
+
+
+@pytest.fixture
+def alice(acme, acme_hq):
+    return make_member(
+        acme, email="alice@acme.example", name="Alice", role=Role.ADMIN, primary_location=acme_hq
+    )
+
+
+@pytest.fixture
+def bob(acme):
+    return make_member(acme, email="bob@acme.example", name="Bob", role=Role.HOST)
+
+
+@pytest.fixture
+def carol(globex, globex_office):
+    return make_member(
+        globex,
+        email="carol@globex.example",
+        name="Carol",
+        role=Role.ADMIN,
+        primary_location=globex_office,
+    )
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    assert client.login(username=user.email, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice):
+    return _client_for(alice)
+
+
+@pytest.fixture
+def bob_client(bob):
+    return _client_for(bob)
+
+
+@pytest.fixture
+def carol_client(carol):
+    return _client_for(carol)
+
+
+@pytest.fixture
+def api_token():
+    """api_token(user) -> headers for the JSON API."""
+    from portier.accounts.models import ApiToken
+
+    def make(user):
+        _token, raw = ApiToken.issue(user, "test")
+        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    return make

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from portier.api.api import api
+
+urlpatterns = [
+    # Links in e-mails point to PORTIER_BASE_URL, never to whatever Host header came in.
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(
+            extra_email_context={"base_url": settings.PORTIER_BASE_URL}
+        ),
+        name="password_reset",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("profile/", include("portier.accounts.urls")),
+    path("administration/locations/", include("portier.locations.urls")),
+    path("administration/", include("portier.companies.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("portier.dashboard.urls")),
+]
