@@ -1,4 +1,4 @@
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja.security import HttpBearer
 
 from portier.accounts.models import ApiToken, hash_token
@@ -16,6 +16,10 @@ class TokenAuth(HttpBearer):
         if found is None or getattr(found.user, "membership", None) is None:
             return None
         ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
+        if found.user.language:
+            # The profile's language decides API messages too (no session here).
+            translation.activate(found.user.language)
+            request.LANGUAGE_CODE = found.user.language
         request.user = found.user
         request.membership = found.user.membership
         request.company = found.user.membership.company

@@ -1,6 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from portier.locations import services
 from portier.locations.models import Location
@@ -50,7 +50,7 @@ def list_locations(request):
 @router.post("", response={201: LocationOut})
 def create_location(request, payload: LocationIn):
     _ensure_admin(request)
-    return 201, services.create_location(company=request.company, **payload.dict())
+    return Status(201, services.create_location(company=request.company, **payload.dict()))
 
 
 @router.get("/{location_id}", response=LocationOut)
@@ -62,7 +62,10 @@ def get_location(request, location_id: int):
 def patch_location(request, location_id: int, payload: LocationPatch):
     location = _get(request, location_id)
     _ensure_admin(request)
-    return services.update_location(location=location, **payload.dict(exclude_unset=True))
+    fields = payload.dict(exclude_unset=True)
+    if fields.get("language", "") is None:
+        fields["language"] = ""
+    return services.update_location(location=location, **fields)
 
 
 @router.delete("/{location_id}", response={204: None})
@@ -70,4 +73,4 @@ def delete_location(request, location_id: int):
     location = _get(request, location_id)
     _ensure_admin(request)
     services.delete_location(location=location)
-    return 204, None
+    return Status(204, None)

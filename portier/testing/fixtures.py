@@ -7,6 +7,16 @@ from portier.companies.models import Role
 from portier.testing.factories import PASSWORD, CompanyFactory, LocationFactory, make_member
 
 
+@pytest.fixture(autouse=True)
+def _huey_immediate():
+    """Tasks run inline in unit tests; the integration tests start a real consumer."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+
+
 @pytest.fixture
 def acme(db):
     return CompanyFactory(name="Acme", slug="acme", internal_domains=["acme.example"])
