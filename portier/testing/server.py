@@ -1,0 +1,123 @@
+"""Start the real `portier serve` in a subprocess for integration and browser tests."""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def fresh_database_url():
+    """A new empty database when DATABASE_URL names PostgreSQL; None (SQLite) otherwise."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        yield None
+        return
+    import psycopg
+
+    name = f"portier_it_{uuid.uuid4().hex[:10]}"
+    parts = urlsplit(url)
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@dataclass
+class Served:
+    base_url: str
+    env: dict
+    process: subprocess.Popen
+    log_path: Path
+
+    def portier(self, *args: str) -> str:
+        """Run another `portier` command against the same data and database."""
+        result = subprocess.run(
+            [sys.executable, "-m", "portier.cli", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@contextlib.contextmanager
+def portier_serve(data_dir: Path, extra_env: dict | None = None, timeout: float = 60):
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    with fresh_database_url() as database_url:
+        env = {
+            **os.environ,
+            "PORTIER_DATA_DIR": str(data_dir),
+            "PORTIER_BASE_URL": base_url,
+            "PORTIER_QUEUE_NAME": f"portier_it_{uuid.uuid4().hex[:10]}",
+            "HUEY_IMMEDIATE": "0",
+            **(extra_env or {}),
+        }
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        if database_url:
+            env["DATABASE_URL"] = database_url
+        log_path = data_dir / "serve.log"
+        with log_path.open("w") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "portier.cli", "serve"],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        served = Served(base_url, env, process, log_path)
+        try:
+            _wait_until_up(served, timeout)
+            yield served
+        finally:
+            stop(served)
+
+
+def _wait_until_up(served: Served, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if served.process.poll() is not None:
+            raise AssertionError(f"portier serve exited early:\n{served.log()}")
+        with contextlib.suppress(requests.ConnectionError):
+            if requests.get(served.base_url + "/accounts/login/", timeout=2).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"portier serve did not answer within {timeout}s:\n{served.log()}")
+
+
+def stop(served: Served, timeout: float = 30) -> int:
+    """SIGTERM, as systemd or Ctrl-C would; kill the whole group only if it hangs."""
+    if served.process.poll() is None:
+        served.process.send_signal(signal.SIGTERM)
+        try:
+            served.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(served.process.pid, signal.SIGKILL)
+            served.process.wait()
+            raise AssertionError(f"portier serve did not stop on SIGTERM:\n{served.log()}")
+    return served.process.returncode
