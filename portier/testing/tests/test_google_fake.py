@@ -67,6 +67,7 @@ def service_for(fake, creds):
         "v3",
         credentials=creds,
         static_discovery=True,
+        cache_discovery=False,
         client_options={"api_endpoint": fake.api_url},
     )
 
@@ -444,6 +445,51 @@ def test_time_window_text_and_ical_uid_filters(fake, calendar):
     assert ids(iCalUID=early["iCalUID"]) == [early["id"]]
     got = calendar.events().get(calendarId="primary", eventId=late["id"]).execute()
     assert got["summary"] == "Dinner with Globex"
+
+
+def test_a_change_made_while_paging_reaches_the_next_sync(fake, calendar):
+    events = [
+        fake.create_event(BOB, summary=f"Visit {n}", start=datetime(2030, 5, 6 + n, 9, 0))
+        for n in range(4)
+    ]
+    listing = calendar.events()
+    pages = [listing.list(calendarId=BOB, maxResults=2).execute()]
+    fake.update_event(BOB, events[0]["id"], summary="Changed while paging")  # already seen
+    while "nextPageToken" in pages[-1]:
+        page_token = pages[-1]["nextPageToken"]
+        pages.append(listing.list(calendarId=BOB, maxResults=2, pageToken=page_token).execute())
+    token = pages[-1]["nextSyncToken"]
+    # Ordered by last change, the event comes round again in this chain, and in the next.
+    assert [item["summary"] for item in pages[-1]["items"]] == ["Changed while paging"]
+
+    changes, _token = full_sync(calendar, syncToken=token)
+
+    assert [item["summary"] for item in changes] == ["Changed while paging"]
+
+
+def test_deleting_a_series(fake, calendar):
+    series = fake.create_event(
+        BOB,
+        summary="Weekly",
+        start=datetime(2030, 5, 6, 9, 0),
+        recurrence=["RRULE:FREQ=WEEKLY;COUNT=2"],
+    )
+    _items, plain_token = full_sync(calendar)
+    _items, single_token = full_sync(calendar, singleEvents=True)
+
+    fake.delete_event(BOB, series["id"])
+
+    (gone,), _token = full_sync(calendar, syncToken=plain_token)
+    assert gone == {
+        "kind": "calendar#event",
+        "etag": gone["etag"],
+        "id": series["id"],
+        "status": "cancelled",
+    }
+    instances, _token = full_sync(calendar, syncToken=single_token, singleEvents=True)
+    assert [(item["status"], item["recurringEventId"]) for item in instances] == [
+        ("cancelled", series["id"])
+    ] * 2
 
 
 # -- recurring events -----------------------------------------------------------------------

@@ -18,6 +18,7 @@ from .errors import ApiError
 from .events import Event, When, is_all_day, new_event_id
 
 ACCESS_ROLES = ("freeBusyReader", "reader", "writer", "owner")
+DEFAULT_REMINDERS = [{"method": "popup", "minutes": 10}]
 TIME_FIELDS = {"start", "end", "time_zone", "recurrence", "status"}
 
 
@@ -69,7 +70,7 @@ def coerce_when(value: When | str, tz: str | None) -> When:
 
 class CalendarStore:
     def __init__(self, lock: threading.RLock, clock: Callable[[], datetime]):
-        self._lock = lock
+        self.lock = lock
         self._clock = clock
         self.accounts: dict[str, Account] = {}
         self.calendars: dict[str, Calendar] = {}
@@ -106,7 +107,7 @@ class CalendarStore:
         calendars: Iterable[str | dict] = (),
     ) -> str:
         ZoneInfo(time_zone)
-        with self._lock:
+        with self.lock:
             if email in self.accounts:
                 raise ValueError(f"account {email} exists")
             self.accounts[email] = Account(email, name or email.split("@")[0].title(), time_zone)
@@ -131,7 +132,7 @@ class CalendarStore:
         """Create a calendar owned by ``email``, or subscribe ``email`` to an existing one."""
         if access_role is not None and access_role not in ACCESS_ROLES:
             raise ValueError(f"access_role must be one of {ACCESS_ROLES}")
-        with self._lock:
+        with self.lock:
             account = self.accounts[email]
             if calendar_id is None:
                 calendar_id = f"c_{secrets.token_hex(16)}@group.calendar.google.com"
@@ -150,7 +151,7 @@ class CalendarStore:
 
     def remove_calendar(self, email: str, calendar_id: str) -> None:
         """Drop a calendar from an account's list (shows as ``deleted`` in list sync)."""
-        with self._lock:
+        with self.lock:
             entry = self.accounts[email].entries[calendar_id]
             entry.deleted = True
             entry.changed, _ = self._tick()
@@ -165,7 +166,7 @@ class CalendarStore:
         return self.calendars[calendar_id], entry
 
     def invalidate_sync_tokens(self, calendar_id: str) -> None:
-        with self._lock:
+        with self.lock:
             self.calendars[calendar_id].epoch += 1
 
     # -- events -----------------------------------------------------------------------------
@@ -239,7 +240,7 @@ class CalendarStore:
         ical_uid: str | None = None,
         **extra,
     ) -> dict:
-        with self._lock:
+        with self.lock:
             calendar = self.calendars[calendar_id]
             start, end, tz = self._times(calendar, start, end, time_zone)
             fields: dict = {}
@@ -278,7 +279,7 @@ class CalendarStore:
             self._changed(calendar, now)
             return event.resource(calendar.time_zone)
 
-    def _instance_of(self, calendar: Calendar, instance_id: str) -> Event:
+    def instance_of(self, calendar: Calendar, instance_id: str) -> Event:
         """A not-yet-stored exception for an occurrence of a stored series."""
         series_id, _, suffix = instance_id.rpartition("_")
         series = calendar.events.get(series_id)
@@ -298,9 +299,9 @@ class CalendarStore:
 
     def update_event(self, calendar_id: str, event_id: str, **changes) -> dict:
         """Change fields (snake_case or Google's names); an instance id makes an exception."""
-        with self._lock:
+        with self.lock:
             calendar = self.calendars[calendar_id]
-            event = calendar.events.get(event_id) or self._instance_of(calendar, event_id)
+            event = calendar.events.get(event_id) or self.instance_of(calendar, event_id)
             if event.cancelled:
                 raise ValueError(f"event {event_id} is deleted")
             if changes.get("status") == "cancelled":
@@ -342,7 +343,7 @@ class CalendarStore:
                 event.sequence += 1
             calendar.events[event.id] = event
             if event.recurrence and field_changes:
-                for exception in self._exceptions(calendar, event.id):
+                for exception in self.exceptions(calendar, event.id):
                     if not exception.cancelled:
                         self._apply(exception, field_changes)
                         exception.changed, exception.updated = changed, now
@@ -357,20 +358,20 @@ class CalendarStore:
             else:
                 event.fields[key] = copy.deepcopy(value)
 
-    def _exceptions(self, calendar: Calendar, series_id: str) -> list[Event]:
+    def exceptions(self, calendar: Calendar, series_id: str) -> list[Event]:
         return [e for e in calendar.events.values() if e.recurring_event_id == series_id]
 
     def delete_event(self, calendar_id: str, event_id: str) -> None:
         """Delete an event or a whole series; an instance id cancels that one occurrence."""
-        with self._lock:
+        with self.lock:
             calendar = self.calendars[calendar_id]
-            event = calendar.events.get(event_id) or self._instance_of(calendar, event_id)
+            event = calendar.events.get(event_id) or self.instance_of(calendar, event_id)
             if event.cancelled:
                 raise ValueError(f"event {event_id} is already deleted")
             changed, now = self._tick()
             doomed = [event]
             if event.recurrence:
-                doomed += self._exceptions(calendar, event.id)
+                doomed += self.exceptions(calendar, event.id)
             for item in doomed:
                 item.status = "cancelled"
                 item.changed, item.updated = changed, now
@@ -378,7 +379,7 @@ class CalendarStore:
             self._changed(calendar, now)
 
     def instance_id(self, calendar_id: str, series_id: str, original_start: When | str) -> str:
-        with self._lock:
+        with self.lock:
             calendar = self.calendars[calendar_id]
             series = calendar.events[series_id]
             tz = series.time_zone or calendar.time_zone
@@ -389,7 +390,7 @@ class CalendarStore:
 
     def get_event(self, calendar_id: str, event_id: str) -> dict:
         """The event as the API would render it (instances included)."""
-        with self._lock:
+        with self.lock:
             calendar = self.calendars[calendar_id]
-            event = calendar.events.get(event_id) or self._instance_of(calendar, event_id)
+            event = calendar.events.get(event_id) or self.instance_of(calendar, event_id)
             return event.resource(calendar.time_zone)

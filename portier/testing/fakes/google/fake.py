@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
@@ -18,15 +19,16 @@ CALENDAR_READONLY = "https://www.googleapis.com/auth/calendar.readonly"
 
 
 class FakeGoogle:
-    """A fake Google on ``http://127.0.0.1:<port>`` that the official libraries can use.
+    """A fake Google on ``http://127.0.0.1:<port>`` that the official libraries can use::
 
-    >>> with FakeGoogle() as fake:
-    ...     fake.add_account("bob@acme.example", name="Bob")
-    ...     fake.create_event("bob@acme.example", summary="Visit", start=..., end=...)
+        with FakeGoogle() as fake:
+            fake.add_account("bob@acme.example", name="Bob", time_zone="Europe/Berlin")
+            fake.create_event("bob@acme.example", summary="Visit", start=datetime(...))
 
     Point the libraries at ``auth_uri``, ``token_uri`` and ``revoke_uri``, and give
     ``api_url`` to ``googleapiclient.discovery.build(..., client_options={"api_endpoint":
-    api_url})``: it replaces Google's whole base URL ``https://www.googleapis.com/calendar/v3/``.
+    api_url})``: it stands for Google's whole base URL ``https://www.googleapis.com/calendar/v3/``
+    (root + service path, trailing slash included). One lock guards all state.
     """
 
     def __init__(
@@ -50,7 +52,8 @@ class FakeGoogle:
         self.store.listeners.append(self.channels.changed)
         self.faults = Faults(self.lock)
         self.tokens = Tokens()
-        self.requests: list[tuple[str, str, dict]] = []
+        # (method, path, query) of the latest requests, oldest first.
+        self.requests: deque[tuple[str, str, dict]] = deque(maxlen=10_000)
         self._address = (host, port)
         self._server: Server | None = None
         self._thread: threading.Thread | None = None

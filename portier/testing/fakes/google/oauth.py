@@ -104,7 +104,8 @@ class OAuth:
     # -- consent ----------------------------------------------------------------------------
 
     def authorization_request(self, query: dict[str, str]) -> AuthRequest:
-        client = self.clients.get(query.get("client_id", ""))
+        with self.lock:
+            client = self.clients.get(query.get("client_id", ""))
         if client is None:
             raise ConsentError(401, "invalid_client", "The OAuth client was not found.")
         redirect_uri = query.get("redirect_uri", "")

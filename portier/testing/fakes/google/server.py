@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, unquote, unquote_plus, urlsplit
 
-from . import sync
+from . import calendar_list, sync
 from .errors import API_PREFIX, ApiError
 from .oauth import ConsentError, TokenError, consent_page, error_page
 
@@ -223,11 +223,11 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(403, "insufficientPermissions")
         email, store, tokens = grant.account, fake.store, fake.tokens
         if name == "calendarList.list":
-            self._json(200, sync.list_calendar_list(store, tokens, email, query))
+            self._json(200, calendar_list.list_calendar_list(store, tokens, email, query))
         elif name == "calendarList.get":
-            self._json(200, sync.get_calendar_list_entry(store, email, args[0]))
+            self._json(200, calendar_list.get_calendar_list_entry(store, email, args[0]))
         elif name == "calendars.get":
-            self._json(200, sync.get_calendar(store, email, args[0]))
+            self._json(200, calendar_list.get_calendar(store, email, args[0]))
         elif name == "events.list":
             self._json(200, sync.list_events(store, tokens, email, args[0], query))
         elif name == "events.get":
