@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "portier.companies",
     "portier.accounts",
     "portier.locations",
+    "portier.integrations",
     "portier.dashboard",
     "portier.api",
 ]
@@ -205,3 +206,12 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Google: real endpoints by default; the loopback fake and a sandbox are one setting apart.
+GOOGLE_CLIENT_ID = env_str("GOOGLE_CLIENT_ID")
+GOOGLE_CLIENT_SECRET = env_str("GOOGLE_CLIENT_SECRET")
+GOOGLE_AUTH_URI = env_url("GOOGLE_AUTH_URI", "https://accounts.google.com/o/oauth2/auth")
+GOOGLE_TOKEN_URI = env_url("GOOGLE_TOKEN_URI", "https://oauth2.googleapis.com/token")
+GOOGLE_REVOKE_URI = env_url("GOOGLE_REVOKE_URI", "https://oauth2.googleapis.com/revoke")
+# Replaces the API's whole base URL, service path included (what the client calls api_endpoint).
+GOOGLE_API_URL = env_url("GOOGLE_API_URL", "https://www.googleapis.com/calendar/v3") + "/"

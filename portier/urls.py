@@ -17,6 +17,7 @@ urlpatterns = [
     path("profile/", include("portier.accounts.urls")),
     path("administration/locations/", include("portier.locations.urls")),
     path("administration/", include("portier.companies.urls")),
+    path("integrations/", include("portier.integrations.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portier.dashboard.urls")),

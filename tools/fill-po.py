@@ -18,6 +18,11 @@ po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
 po.metadata["Language"] = "de"
 missing = []
 for entry in po:
+    if "fuzzy" in entry.flags:
+        # msgmerge's guesses are usually wrong; only a real translation clears the flag.
+        entry.flags.remove("fuzzy")
+        entry.msgstr = ""
+        entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
     if entry.msgid_plural:
         if entry.msgid in plurals:
             entry.msgstr_plural = dict(enumerate(plurals[entry.msgid]))
@@ -28,8 +33,6 @@ for entry in po:
             entry.msgstr = de[entry.msgid]
         if not entry.msgstr:
             missing.append(entry.msgid)
-    if "fuzzy" in entry.flags:
-        entry.flags.remove("fuzzy")
 po.save()
 for msgid in missing:
     print("missing:", repr(msgid))

@@ -6,5 +6,4 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
     path("appointments/", views.appointments, name="appointments"),
-    path("integrations/", views.integrations, name="integrations"),
 ]

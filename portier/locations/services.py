@@ -73,6 +73,16 @@ def describe_use(location: Location) -> list[str]:
             )
             % {"count": users}
         )
+    connections = location.connections.count()
+    if connections:
+        reasons.append(
+            ngettext(
+                "it is the integration location of %(count)d calendar connection",
+                "it is the integration location of %(count)d calendar connections",
+                connections,
+            )
+            % {"count": connections}
+        )
     return reasons
 
 

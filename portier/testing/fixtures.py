@@ -91,3 +91,19 @@ def api_token():
         return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
     return make
+
+
+@pytest.fixture
+def google_fake(settings):
+    """The loopback Google, with Portier's settings pointing at it."""
+    from portier.testing.fakes.google import FakeGoogle
+
+    fake = FakeGoogle().start()
+    settings.GOOGLE_CLIENT_ID = fake.client_id
+    settings.GOOGLE_CLIENT_SECRET = fake.client_secret
+    settings.GOOGLE_AUTH_URI = fake.auth_uri
+    settings.GOOGLE_TOKEN_URI = fake.token_uri
+    settings.GOOGLE_REVOKE_URI = fake.revoke_uri
+    settings.GOOGLE_API_URL = fake.api_url
+    yield fake
+    fake.stop()

@@ -119,5 +119,7 @@ def stop(served: Served, timeout: float = 30) -> int:
         except subprocess.TimeoutExpired:
             os.killpg(served.process.pid, signal.SIGKILL)
             served.process.wait()
-            raise AssertionError(f"portier serve did not stop on SIGTERM:\n{served.log()}")
+            raise AssertionError(
+                f"portier serve did not stop on SIGTERM:\n{served.log()}"
+            ) from None
     return served.process.returncode

@@ -19,7 +19,7 @@ def test_wrong_password_says_so(client, bob):
 def test_german_user_sees_german_pages(bob_client, bob):
     bob.language = "de"
     bob.save()
-    body = bob_client.get(reverse("dashboard:integrations")).content.decode()
+    body = bob_client.get(reverse("integrations:list")).content.decode()
     assert 'lang="de"' in body
     assert "Termine" in body and "Ihre Daten" in body
     assert "nicht verbunden" in body
@@ -27,7 +27,7 @@ def test_german_user_sees_german_pages(bob_client, bob):
 
 def test_english_user_sees_english_pages_even_with_a_german_browser(bob_client):
     body = bob_client.get(
-        reverse("dashboard:integrations"), HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9"
+        reverse("integrations:list"), HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9"
     ).content.decode()
     assert 'lang="en"' in body
     assert "Appointments" in body and "not connected" in body
@@ -39,14 +39,14 @@ def test_without_profile_language_the_browser_decides(client):
 
 
 def test_integrations_lists_providers_and_asks_for_a_primary_location(bob_client):
-    body = bob_client.get(reverse("dashboard:integrations")).content.decode()
+    body = bob_client.get(reverse("integrations:list")).content.decode()
     assert "Google Calendar" in body and "Microsoft Outlook" in body
     assert "set your primary location" in body.lower()
     assert reverse("accounts:profile") in body
 
 
 def test_integrations_without_the_hint_once_a_primary_location_is_set(alice_client):
-    body = alice_client.get(reverse("dashboard:integrations")).content.decode()
+    body = alice_client.get(reverse("integrations:list")).content.decode()
     assert "Before you connect a calendar" not in body
 
 

@@ -1,0 +1,245 @@
+"""Google Calendar: OAuth (web-server flow with PKCE) and the Calendar API v3.
+
+Fetches and parses only; never writes to the database. Endpoints come from settings so that
+the loopback fake, a sandbox and real Google are one setting apart (docs/google.md).
+"""
+
+import os
+from datetime import UTC
+from urllib.parse import urlsplit
+
+import google_auth_httplib2
+import httplib2
+import requests
+from django.conf import settings
+from django.urls import reverse
+from google.auth.exceptions import RefreshError, TransportError
+from google.oauth2.credentials import Credentials
+from google_auth_oauthlib.flow import Flow
+from googleapiclient.discovery import build
+from googleapiclient.errors import HttpError
+from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+
+from portier.integrations.base import (
+    Account,
+    AuthorizationRequest,
+    ProviderError,
+    RemoteCalendar,
+    Tokens,
+)
+
+# The smallest set that lists calendars and reads events (and allows events.watch).
+SCOPES = [
+    "https://www.googleapis.com/auth/calendar.calendarlist.readonly",
+    "https://www.googleapis.com/auth/calendar.events.readonly",
+]
+TIMEOUT = 30
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def is_configured() -> bool:
+    return bool(settings.GOOGLE_CLIENT_ID and settings.GOOGLE_CLIENT_SECRET)
+
+
+def redirect_uri() -> str:
+    return settings.PORTIER_BASE_URL + reverse("integrations:google_callback")
+
+
+def _allow_loopback_http() -> None:
+    # oauthlib refuses http:// token endpoints; allow it only for loopback (fake, sandbox).
+    if urlsplit(settings.GOOGLE_TOKEN_URI).hostname in LOOPBACK:
+        os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
+
+
+def _flow(**kwargs) -> Flow:
+    _allow_loopback_http()
+    config = {
+        "web": {
+            "client_id": settings.GOOGLE_CLIENT_ID,
+            "client_secret": settings.GOOGLE_CLIENT_SECRET,
+            "auth_uri": settings.GOOGLE_AUTH_URI,
+            "token_uri": settings.GOOGLE_TOKEN_URI,
+            "redirect_uris": [redirect_uri()],
+        }
+    }
+    return Flow.from_client_config(config, scopes=SCOPES, redirect_uri=redirect_uri(), **kwargs)
+
+
+def authorization_request(login_hint: str | None = None) -> AuthorizationRequest:
+    """Where to send the host's browser; the caller keeps state and verifier in the session."""
+    flow = _flow(autogenerate_code_verifier=True)
+    extra = {"login_hint": login_hint} if login_hint else {}
+    url, state = flow.authorization_url(
+        access_type="offline", prompt="consent", include_granted_scopes="true", **extra
+    )
+    return AuthorizationRequest(url=url, state=state, code_verifier=flow.code_verifier)
+
+
+def exchange_code(*, code: str, code_verifier: str) -> Tokens:
+    flow = _flow(code_verifier=code_verifier)
+    try:
+        flow.fetch_token(code=code)
+    except (OAuth2Error, requests.RequestException, ValueError, Warning) as exc:
+        raise ProviderError(
+            f"Google refused the authorization code: {exc}", permanent=True
+        ) from exc
+    finally:
+        flow.oauth2session.close()
+    credentials = flow.credentials
+    if not credentials.refresh_token:
+        raise ProviderError("Google returned no refresh token", permanent=True)
+    return _tokens(credentials)
+
+
+def _tokens(credentials: Credentials) -> Tokens:
+    expiry = credentials.expiry.replace(tzinfo=UTC) if credentials.expiry else None
+    return Tokens(
+        refresh_token=credentials.refresh_token,
+        access_token=credentials.token or "",
+        expires_at=expiry,
+        scopes=tuple(credentials.scopes or SCOPES),
+    )
+
+
+def translate_error(exc: Exception) -> ProviderError:
+    """One place that decides what a Google failure means for us."""
+    if isinstance(exc, ProviderError):
+        return exc
+    if isinstance(exc, RefreshError):
+        text = str(exc)
+        if "invalid_grant" in text or "invalid_client" in text or "unauthorized_client" in text:
+            return ProviderError(f"Google access was revoked or expired: {text}", reauth=True)
+        return ProviderError(f"Google token refresh failed: {text}")
+    if isinstance(exc, HttpError):
+        status = exc.resp.status
+        reason = exc._get_reason() if hasattr(exc, "_get_reason") else str(exc)
+        message = f"Google answered {status}: {reason}"
+        if status == 401:
+            return ProviderError(message, reauth=True, status=status)
+        if status in (403, 429) and _is_rate_limit(exc):
+            return ProviderError(message, status=status)
+        if status >= 500 or status == 429:
+            return ProviderError(message, status=status)
+        return ProviderError(message, permanent=True, status=status)
+    if isinstance(exc, TransportError | httplib2.HttpLib2Error | OSError):
+        return ProviderError(f"Google could not be reached: {exc}")
+    raise exc
+
+
+def _is_rate_limit(exc: HttpError) -> bool:
+    reasons = {d.get("reason") for d in (exc.error_details or []) if isinstance(d, dict)}
+    return bool(reasons & {"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"}) or (
+        exc.resp.status == 429
+    )
+
+
+class Google:
+    """A connected Google account. Build one per task: httplib2 is not thread-safe."""
+
+    slug = "google"
+
+    def __init__(self, tokens: Tokens):
+        expiry = (
+            tokens.expires_at.astimezone(UTC).replace(tzinfo=None) if tokens.expires_at else None
+        )
+        self.credentials = Credentials(
+            token=tokens.access_token or None,
+            refresh_token=tokens.refresh_token,
+            token_uri=settings.GOOGLE_TOKEN_URI,
+            client_id=settings.GOOGLE_CLIENT_ID,
+            client_secret=settings.GOOGLE_CLIENT_SECRET,
+            scopes=list(tokens.scopes) or SCOPES,
+            expiry=expiry,
+        )
+        self._service = None
+
+    @property
+    def service(self):
+        if self._service is None:
+            http = google_auth_httplib2.AuthorizedHttp(
+                self.credentials, http=httplib2.Http(timeout=TIMEOUT)
+            )
+            self._service = build(
+                "calendar",
+                "v3",
+                http=http,
+                static_discovery=True,
+                cache_discovery=False,
+                client_options={"api_endpoint": settings.GOOGLE_API_URL},
+            )
+        return self._service
+
+    def close(self) -> None:
+        """Close the pooled HTTP connections (one provider object per task)."""
+        if self._service is not None:
+            self._service.close()
+            self._service = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _execute(self, request):
+        try:
+            return request.execute()
+        except Exception as exc:  # noqa: BLE001 - translate_error re-raises what it does not know
+            raise translate_error(exc) from exc
+
+    def current_tokens(self) -> Tokens:
+        return _tokens(self.credentials)
+
+    def list_calendars(self) -> list[RemoteCalendar]:
+        calendars, page_token = [], None
+        while True:
+            page = self._execute(
+                self.service.calendarList().list(pageToken=page_token, maxResults=250)
+            )
+            for item in page.get("items", []):
+                if item.get("deleted"):
+                    continue
+                calendars.append(
+                    RemoteCalendar(
+                        remote_id=item["id"],
+                        name=item.get("summaryOverride") or item.get("summary") or item["id"],
+                        time_zone=item.get("timeZone", ""),
+                        is_primary=bool(item.get("primary")),
+                        read_only=item.get("accessRole") in ("reader", "freeBusyReader"),
+                    )
+                )
+            page_token = page.get("nextPageToken")
+            if not page_token:
+                return calendars
+
+    def account(self, calendars: list[RemoteCalendar] | None = None) -> Account:
+        """The account is identified by its primary calendar's id, its e-mail address."""
+        calendars = calendars if calendars is not None else self.list_calendars()
+        primary = next((c for c in calendars if c.is_primary), None)
+        if primary is None:
+            raise ProviderError("The Google account has no primary calendar", permanent=True)
+        return Account(account_id=primary.remote_id.lower(), name=primary.name)
+
+    def stop_channel(self, *, channel_id: str, resource_id: str) -> None:
+        try:
+            self._execute(
+                self.service.channels().stop(body={"id": channel_id, "resourceId": resource_id})
+            )
+        except ProviderError as exc:
+            if exc.status != 404:  # already gone is what we wanted
+                raise
+
+    def revoke(self) -> None:
+        """Revoke the whole grant at Google (revoking one token revokes all of the grant)."""
+        try:
+            response = requests.post(
+                settings.GOOGLE_REVOKE_URI,
+                data={"token": self.credentials.refresh_token},
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                timeout=TIMEOUT,
+            )
+        except requests.RequestException as exc:
+            raise ProviderError(f"Google could not be reached to revoke: {exc}") from exc
+        # 400 invalid_token: already revoked or expired, which is the state we want.
+        if response.status_code not in (200, 400):
+            raise ProviderError(f"Google answered {response.status_code} to the revocation")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from portier.integrations import views
+
+app_name = "integrations"
+urlpatterns = [
+    path("", views.integration_list, name="list"),
+    path("google/connect/", views.google_connect, name="google_connect"),
+    path("google/callback/", views.google_callback, name="google_callback"),
+    path("<int:pk>/", views.connection_detail, name="detail"),
+    path("<int:pk>/disconnect/", views.connection_disconnect, name="disconnect"),
+]
