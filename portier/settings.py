@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "portier.accounts",
     "portier.locations",
     "portier.integrations",
+    "portier.visits",
+    "portier.invitations",
     "portier.dashboard",
     "portier.api",
 ]

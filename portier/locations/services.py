@@ -73,6 +73,16 @@ def describe_use(location: Location) -> list[str]:
             )
             % {"count": users}
         )
+    appointments = location.appointments.count()
+    if appointments:
+        reasons.append(
+            ngettext(
+                "%(count)d appointment takes place there",
+                "%(count)d appointments take place there",
+                appointments,
+            )
+            % {"count": appointments}
+        )
     connections = location.connections.count()
     if connections:
         reasons.append(

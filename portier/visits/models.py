@@ -1,0 +1,202 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a desk
+
+
+def new_check_in_code() -> str:
+    return "".join(secrets.choice(CHECK_IN_ALPHABET) for _ in range(8))
+
+
+def new_guest_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", _("manual")
+    GOOGLE = "google", _("Google")
+    MICROSOFT = "microsoft", _("Outlook")
+
+
+class AppointmentStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Series(models.Model):
+    """A recurring event: its occurrences are appointments; guests are invited once to it."""
+
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE)
+    host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    ical_uid = models.CharField(max_length=500)
+    remote_id = models.CharField(max_length=500, blank=True)  # the provider's series id
+    title = models.CharField(max_length=300, blank=True)
+    rule = models.TextField(blank=True)  # RRULE/EXDATE lines as the calendar sent them
+    time_zone = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        max_length=12, choices=AppointmentStatus.choices, default=AppointmentStatus.ACTIVE
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "ical_uid"], name="one_series_per_uid")
+        ]
+
+    def __str__(self):
+        return self.title or self.ical_uid
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def for_company(self, company):
+        return self.filter(company=company)
+
+    def visible_to(self, user):
+        """Admins see their whole company's appointments, hosts their own."""
+        qs = self.for_company(user.company)
+        return qs if user.is_company_admin else qs.filter(host=user)
+
+    def active(self):
+        return self.filter(status=AppointmentStatus.ACTIVE)
+
+
+class Appointment(models.Model):
+    """A planned visit. Synced ones mirror a calendar event and are read-only in Portier."""
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="appointments"
+    )
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_appointments"
+    )
+    location = models.ForeignKey(
+        "locations.Location", on_delete=models.PROTECT, related_name="appointments"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    # Manual appointments only: shown in the invitation. A synced event's description is
+    # never stored (it may hold anything; a visit does not need it).
+    description = models.TextField(_("description"), blank=True)
+    # Timed: the instants, in UTC. All-day: local dates (end exclusive); starts_at/ends_at are
+    # then midnight at the location, kept only for sorting and filtering.
+    starts_at = models.DateTimeField(_("start"), db_index=True)
+    ends_at = models.DateTimeField(_("end"))
+    all_day = models.BooleanField(default=False)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)  # the event's own zone
+    location_text = models.CharField(max_length=500, blank=True)  # as typed in the calendar
+    status = models.CharField(
+        max_length=12, choices=AppointmentStatus.choices, default=AppointmentStatus.ACTIVE
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # A code that matches no location: no guest is e-mailed until the host fixes the event.
+    held_code = models.CharField(max_length=40, blank=True)
+
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.MANUAL)
+    connection = models.ForeignKey(
+        "integrations.Connection", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    calendar = models.ForeignKey(
+        "integrations.Calendar", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    remote_id = models.CharField(max_length=500, blank=True)
+    ical_uid = models.CharField(max_length=500, blank=True)
+    instance_key = models.CharField(max_length=40, blank=True)  # original start of an occurrence
+    html_link = models.URLField(max_length=1000, blank=True)
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="occurrences"
+    )
+
+    version = models.PositiveIntegerField(default=1)
+    fingerprint = models.JSONField(default=dict)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            # One appointment per event occurrence per company, however many calendars show it.
+            models.UniqueConstraint(
+                fields=["company", "ical_uid", "instance_key"],
+                name="one_appointment_per_event_occurrence",
+                condition=~models.Q(ical_uid=""),
+            )
+        ]
+        indexes = [models.Index(fields=["company", "starts_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_synced(self) -> bool:
+        return self.source != Source.MANUAL
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == AppointmentStatus.CANCELLED
+
+    @property
+    def is_held(self) -> bool:
+        return bool(self.held_code)
+
+
+class GuestKind(models.TextChoices):
+    GUEST = "guest", _("guest")
+    COLLEAGUE = "colleague", _("colleague")
+
+
+class GuestQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(removed_at__isnull=True)
+
+    def invitable(self):
+        return self.current().filter(kind=GuestKind.GUEST)
+
+
+class Guest(models.Model):
+    """Someone on an appointment: an external guest (invited) or a colleague (listed only)."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="guests")
+    email = models.EmailField(max_length=320)
+    name = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=10, choices=GuestKind.choices, default=GuestKind.GUEST)
+    language = models.CharField(max_length=8, blank=True)
+    check_in_code = models.CharField(max_length=12, unique=True, default=new_check_in_code)
+    token = models.CharField(max_length=64, unique=True, default=new_guest_token)
+    added_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GuestQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "email"], name="one_guest_per_email")
+        ]
+        ordering = ["name", "email"]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+class AppointmentVersion(models.Model):
+    """Each guest-visible state of an appointment, so e-mails can say what changed."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    fingerprint = models.JSONField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "number"], name="one_row_per_version")
+        ]
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.appointment_id} v{self.number}"

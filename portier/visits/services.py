@@ -1,0 +1,277 @@
+"""Creating, changing and cancelling appointments. Every change goes through here.
+
+Each call records the guest-visible fingerprint and, when it changed, a new version; then it
+hands an AppointmentChange to the invitations outbox in the same transaction.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from portier.visits.models import (
+    Appointment,
+    AppointmentStatus,
+    AppointmentVersion,
+    Guest,
+    GuestKind,
+)
+
+TITLE_MAX = 300
+
+
+@dataclass(frozen=True)
+class GuestInfo:
+    email: str
+    name: str = ""
+    kind: str = GuestKind.GUEST
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When: aware instants for timed events; local dates (end exclusive) for all-day ones."""
+
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str = ""
+    all_day: bool = False
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+@dataclass(frozen=True)
+class AppointmentChange:
+    """What one service call did to an appointment, as the outbox needs to know it."""
+
+    appointment_id: int
+    kind: str  # created | updated | cancelled | unchanged
+    version: int
+    before: dict | None
+    after: dict
+    added: tuple[str, ...] = ()  # e-mails of guests (kind guest) added
+    removed: tuple[str, ...] = ()  # e-mails of guests removed
+    changed: tuple[str, ...] = ()  # fingerprint keys that differ, guests excluded
+    released: bool = False  # was held for an invalid code, now placed
+    reason: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def guest_visible(self) -> bool:
+        return bool(self.changed)
+
+
+def compute_fingerprint(appointment: Appointment) -> dict:
+    """What a guest sees. A change here (guests aside) is worth an update e-mail."""
+    location = appointment.location
+    guests = sorted(
+        g.email for g in appointment.guests.all() if g.removed_at is None and g.kind == "guest"
+    )
+    return {
+        "title": appointment.title,
+        "starts_at": appointment.starts_at.isoformat(),
+        "ends_at": appointment.ends_at.isoformat(),
+        "all_day": appointment.all_day,
+        "start_date": appointment.start_date.isoformat() if appointment.start_date else None,
+        "end_date": appointment.end_date.isoformat() if appointment.end_date else None,
+        "time_zone": appointment.time_zone,
+        "location_id": location.pk,
+        "location_name": location.name,
+        "location_address": location.address,
+        "description": appointment.description,  # manual appointments only
+        "guests": guests,
+    }
+
+
+def _diff(before: dict | None, after: dict) -> tuple[str, ...]:
+    if before is None:
+        return ()
+    return tuple(k for k in after if k != "guests" and before.get(k) != after.get(k))
+
+
+def _apply_timing(appointment: Appointment, timing: Timing) -> None:
+    appointment.starts_at = timing.starts_at
+    appointment.ends_at = timing.ends_at
+    appointment.time_zone = timing.time_zone
+    appointment.all_day = timing.all_day
+    appointment.start_date = timing.start_date
+    appointment.end_date = timing.end_date
+
+
+def _sync_guests(appointment: Appointment, guests: list[GuestInfo]) -> tuple[list, list]:
+    """Make the appointment's guest list equal to `guests`; returns added and removed e-mails."""
+    wanted = {}
+    for info in guests:
+        email = info.email.strip().lower()
+        if email and email not in wanted:
+            wanted[email] = info
+    existing = {g.email: g for g in appointment.guests.all()}
+    added, removed = [], []
+    now = timezone.now()
+    for email, info in wanted.items():
+        guest = existing.get(email)
+        if guest is None:
+            Guest.objects.create(
+                appointment=appointment, email=email, name=info.name[:200], kind=info.kind
+            )
+            if info.kind == GuestKind.GUEST:
+                added.append(email)
+            continue
+        was_invitable = guest.removed_at is None and guest.kind == GuestKind.GUEST
+        changed = []
+        if guest.removed_at is not None:
+            guest.removed_at = None
+            changed.append("removed_at")
+        if info.name and guest.name != info.name[:200]:
+            guest.name = info.name[:200]
+            changed.append("name")
+        if guest.kind != info.kind:
+            guest.kind = info.kind
+            changed.append("kind")
+        if changed:
+            guest.save(update_fields=changed)
+        is_invitable = guest.kind == GuestKind.GUEST
+        if is_invitable and not was_invitable:
+            added.append(email)
+        elif was_invitable and not is_invitable:
+            removed.append(email)
+    for email, guest in existing.items():
+        if email not in wanted and guest.removed_at is None:
+            guest.removed_at = now
+            guest.save(update_fields=["removed_at"])
+            if guest.kind == GuestKind.GUEST:
+                removed.append(email)
+    return added, removed
+
+
+def _record(appointment: Appointment, change: AppointmentChange) -> AppointmentChange:
+    from portier.invitations import services as invitations
+
+    invitations.appointment_changed(appointment=appointment, change=change)
+    return change
+
+
+@transaction.atomic
+def create_appointment(
+    *,
+    company,
+    host,
+    location,
+    title: str,
+    timing: Timing,
+    guests: list[GuestInfo],
+    description: str = "",
+    held_code: str = "",
+    **source_fields,
+) -> tuple[Appointment, AppointmentChange]:
+    """source_fields: source, connection, calendar, remote_id, ical_uid, instance_key,
+    html_link, series, location_text (synced appointments)."""
+    appointment = Appointment(
+        company=company,
+        host=host,
+        location=location,
+        title=title.strip()[:TITLE_MAX],
+        description=description,
+        held_code=held_code,
+        **source_fields,
+    )
+    _apply_timing(appointment, timing)
+    appointment.save()
+    added, _removed = _sync_guests(appointment, guests)
+    appointment.fingerprint = compute_fingerprint(appointment)
+    appointment.save(update_fields=["fingerprint"])
+    AppointmentVersion.objects.create(
+        appointment=appointment, number=1, fingerprint=appointment.fingerprint
+    )
+    change = AppointmentChange(
+        appointment_id=appointment.pk,
+        kind="created",
+        version=1,
+        before=None,
+        after=appointment.fingerprint,
+        added=tuple(added),
+    )
+    return appointment, _record(appointment, change)
+
+
+@transaction.atomic
+def update_appointment(
+    *,
+    appointment: Appointment,
+    guests: list[GuestInfo] | None = None,
+    timing: Timing | None = None,
+    reactivate: bool = False,
+    **fields,
+) -> AppointmentChange:
+    """Apply what changed. fields: title, location, description, held_code, host, and the
+    source fields. A cancelled appointment stays cancelled unless reactivate=True (the marker
+    came back), which invites its guests anew."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    before = appointment.fingerprint or compute_fingerprint(appointment)
+    was_held = appointment.is_held
+    was_cancelled = appointment.is_cancelled
+    if "title" in fields:
+        fields["title"] = fields["title"].strip()[:TITLE_MAX]
+    for key, value in fields.items():
+        setattr(appointment, key, value)
+    if timing is not None:
+        _apply_timing(appointment, timing)
+    if was_cancelled and reactivate:
+        appointment.status = AppointmentStatus.ACTIVE
+        appointment.cancelled_at = None
+    appointment.save()
+    added, removed = _sync_guests(appointment, guests) if guests is not None else ([], [])
+    after = compute_fingerprint(appointment)
+    revived = was_cancelled and reactivate
+    changed = _diff(before, after)
+    if (
+        not changed
+        and not added
+        and not removed
+        and not revived
+        and was_held == appointment.is_held
+    ):
+        return AppointmentChange(appointment.pk, "unchanged", appointment.version, before, after)
+    appointment.version += 1
+    appointment.fingerprint = after
+    appointment.save(update_fields=["version", "fingerprint", "updated"])
+    AppointmentVersion.objects.create(
+        appointment=appointment, number=appointment.version, fingerprint=after
+    )
+    change = AppointmentChange(
+        appointment_id=appointment.pk,
+        kind="created" if revived else "updated",
+        version=appointment.version,
+        before=None if revived else before,
+        after=after,
+        added=tuple(added),
+        removed=tuple(removed),
+        changed=changed,
+        released=was_held and not appointment.is_held,
+    )
+    return _record(appointment, change)
+
+
+@transaction.atomic
+def cancel_appointment(*, appointment: Appointment, reason: str = "") -> AppointmentChange:
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.is_cancelled:
+        return AppointmentChange(
+            appointment.pk, "unchanged", appointment.version, None, appointment.fingerprint
+        )
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.cancelled_at = timezone.now()
+    appointment.version += 1
+    appointment.save(update_fields=["status", "cancelled_at", "version", "updated"])
+    AppointmentVersion.objects.create(
+        appointment=appointment, number=appointment.version, fingerprint=appointment.fingerprint
+    )
+    change = AppointmentChange(
+        appointment_id=appointment.pk,
+        kind="cancelled",
+        version=appointment.version,
+        before=appointment.fingerprint,
+        after=appointment.fingerprint,
+        reason=reason,
+    )
+    return _record(appointment, change)
