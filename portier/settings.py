@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "portier.integrations",
     "portier.visits",
     "portier.invitations",
+    "portier.sync",
     "portier.dashboard",
     "portier.api",
 ]
@@ -156,6 +157,19 @@ else:
         "consumer": {**_consumer, "max_delay": 0.5},
     }
 
+# The cache holds only short-lived coordination (request budgets); Redis shares it across
+# processes when available.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": PORTIER_QUEUE_NAME,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["portier.accounts.backends.EmailBackend"]
 LOGIN_URL = "login"
@@ -217,3 +231,14 @@ GOOGLE_TOKEN_URI = env_url("GOOGLE_TOKEN_URI", "https://oauth2.googleapis.com/to
 GOOGLE_REVOKE_URI = env_url("GOOGLE_REVOKE_URI", "https://oauth2.googleapis.com/revoke")
 # Replaces the API's whole base URL, service path included (what the client calls api_endpoint).
 GOOGLE_API_URL = env_url("GOOGLE_API_URL", "https://www.googleapis.com/calendar/v3") + "/"
+GOOGLE_RETRIES = env_int("GOOGLE_RETRIES", 4)
+GOOGLE_BACKOFF_SECONDS = float(env_int("GOOGLE_BACKOFF_MS", 500)) / 1000
+GOOGLE_USER_REQUESTS_PER_SECOND = env_int("GOOGLE_USER_REQUESTS_PER_SECOND", 10)
+GOOGLE_PROJECT_REQUESTS_PER_SECOND = env_int("GOOGLE_PROJECT_REQUESTS_PER_SECOND", 100)
+
+# Sync: occurrences of recurring events become appointments this far ahead.
+PORTIER_SYNC_HORIZON_DAYS = env_int("PORTIER_SYNC_HORIZON_DAYS", 90)
+PORTIER_PUSH_ENABLED = env_bool("PORTIER_PUSH_ENABLED", True)
+PORTIER_CHANNEL_TTL_SECONDS = env_int("PORTIER_CHANNEL_TTL_SECONDS", 7 * 24 * 3600)
+PORTIER_POLL_MINUTES = env_int("PORTIER_POLL_MINUTES", 60)
+PORTIER_POLL_MINUTES_WITHOUT_PUSH = env_int("PORTIER_POLL_MINUTES_WITHOUT_PUSH", 5)

@@ -5,7 +5,9 @@ the loopback fake, a sandbox and real Google are one setting apart (docs/google.
 """
 
 import os
-from datetime import UTC
+import random
+import time
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import google_auth_httplib2
@@ -23,10 +25,16 @@ from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 from portier.integrations.base import (
     Account,
     AuthorizationRequest,
+    Changes,
+    Channel,
+    CursorExpired,
     ProviderError,
     RemoteCalendar,
+    RemoteEvent,
     Tokens,
 )
+from portier.integrations.google_events import parse_event
+from portier.lib import ratelimit
 
 # The smallest set that lists calendars and reads events (and allows events.watch).
 SCOPES = [
@@ -34,7 +42,12 @@ SCOPES = [
     "https://www.googleapis.com/auth/calendar.events.readonly",
 ]
 TIMEOUT = 30
+FULL_SYNC_LOOKBACK = timedelta(days=1)  # past visits need no invitations
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def is_configured() -> bool:
@@ -116,6 +129,8 @@ def translate_error(exc: Exception) -> ProviderError:
         message = f"Google answered {status}: {reason}"
         if status == 401:
             return ProviderError(message, reauth=True, status=status)
+        if status == 410:
+            return CursorExpired(message, status=status)
         if status in (403, 429) and _is_rate_limit(exc):
             return ProviderError(message, status=status)
         if status >= 500 or status == 429:
@@ -182,10 +197,34 @@ class Google:
         self.close()
 
     def _execute(self, request):
-        try:
-            return request.execute()
-        except Exception as exc:  # noqa: BLE001 - translate_error re-raises what it does not know
-            raise translate_error(exc) from exc
+        """Run one API request within the request budget, retrying what is worth retrying:
+        rate limits (403/429) and server errors, with exponential backoff and full jitter."""
+        attempts = settings.GOOGLE_RETRIES + 1
+        for attempt in range(attempts):
+            ratelimit.acquire(
+                f"google:user:{self.credentials.client_id}:{self.account_key}",
+                settings.GOOGLE_USER_REQUESTS_PER_SECOND,
+            )
+            ratelimit.acquire(
+                f"google:project:{self.credentials.client_id}",
+                settings.GOOGLE_PROJECT_REQUESTS_PER_SECOND,
+            )
+            try:
+                return request.execute()
+            except Exception as exc:  # noqa: BLE001 - translate_error re-raises what it does not know
+                error = translate_error(exc)
+                if error.permanent or attempt == attempts - 1:
+                    raise error from exc
+            delay = settings.GOOGLE_BACKOFF_SECONDS * (2**attempt)
+            time.sleep(random.uniform(0, delay))  # full jitter
+        raise AssertionError("unreachable")
+
+    @property
+    def account_key(self) -> str:
+        # The refresh token identifies the grant; never log it, only hash it into a key.
+        import hashlib
+
+        return hashlib.sha256((self.credentials.refresh_token or "").encode()).hexdigest()[:16]
 
     def current_tokens(self) -> Tokens:
         return _tokens(self.credentials)
@@ -211,6 +250,81 @@ class Google:
             page_token = page.get("nextPageToken")
             if not page_token:
                 return calendars
+
+    def changes(self, calendar_id: str, cursor: str | None, page: str | None = None) -> Changes:
+        """One page of events.list. Full listing (no cursor) from yesterday on, instances
+        expanded; with a cursor, only what changed (deletions included)."""
+        params = {"calendarId": calendar_id, "singleEvents": True, "maxResults": 250}
+        if cursor:
+            params["syncToken"] = cursor
+        else:
+            params["timeMin"] = _rfc3339(datetime.now(UTC) - FULL_SYNC_LOOKBACK)
+        if page:
+            params["pageToken"] = page
+        body = self._execute(self.service.events().list(**params))
+        zone = body.get("timeZone", "")
+        return Changes(
+            events=[parse_event(item, zone) for item in body.get("items", [])],
+            cursor=body.get("nextSyncToken"),
+            next_page=body.get("nextPageToken"),
+            full_resync=not cursor,
+        )
+
+    def instances(
+        self, calendar_id: str, series_id: str, time_min: datetime, time_max: datetime
+    ) -> list[RemoteEvent]:
+        """The occurrences of a series in a window (to roll the horizon forward)."""
+        events, page = [], None
+        while True:
+            body = self._execute(
+                self.service.events().instances(
+                    calendarId=calendar_id,
+                    eventId=series_id,
+                    timeMin=_rfc3339(time_min),
+                    timeMax=_rfc3339(time_max),
+                    pageToken=page,
+                    maxResults=250,
+                )
+            )
+            zone = body.get("timeZone", "")
+            events.extend(parse_event(item, zone) for item in body.get("items", []))
+            page = body.get("nextPageToken")
+            if not page:
+                return events
+
+    def get_event(self, calendar_id: str, event_id: str) -> RemoteEvent | None:
+        try:
+            body = self._execute(
+                self.service.events().get(calendarId=calendar_id, eventId=event_id)
+            )
+        except ProviderError as exc:
+            if exc.status in (404, 410):
+                return None
+            raise
+        return parse_event(body)
+
+    def watch(
+        self, calendar_id: str, *, channel_id: str, token: str, address: str, ttl: int
+    ) -> Channel:
+        body = self._execute(
+            self.service.events().watch(
+                calendarId=calendar_id,
+                body={
+                    "id": channel_id,
+                    "type": "web_hook",
+                    "address": address,
+                    "token": token,
+                    "params": {"ttl": str(ttl)},
+                },
+            )
+        )
+        expiration = body.get("expiration")
+        expires_at = datetime.fromtimestamp(int(expiration) / 1000, UTC) if expiration else None
+        return Channel(
+            channel_id=body.get("id", channel_id),
+            resource_id=body.get("resourceId", ""),
+            expires_at=expires_at,
+        )
 
     def account(self, calendars: list[RemoteCalendar] | None = None) -> Account:
         """The account is identified by its primary calendar's id, its e-mail address."""

@@ -111,6 +111,12 @@ class Calendar(models.Model):
     channel_resource_id = models.CharField(max_length=200, blank=True)
     channel_expires_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)  # gone from the account's list
+    channel_error = models.TextField(blank=True)
+    channel_failed_at = models.DateTimeField(null=True, blank=True)
+    # Coordination of syncs: at most one at a time, one follow-up for whatever came meanwhile.
+    sync_requested_at = models.DateTimeField(null=True, blank=True)
+    sync_queued = models.BooleanField(default=False)
+    sync_lease_until = models.DateTimeField(null=True, blank=True)
 
     objects = CalendarQuerySet.as_manager()
 
@@ -121,6 +127,7 @@ class Calendar(models.Model):
             )
         ]
         ordering = ["-is_primary", "name"]
+        indexes = [models.Index(fields=["channel_id"])]
 
     def __str__(self):
         return self.name

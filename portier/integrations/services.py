@@ -41,7 +41,7 @@ def provider_for(connection: Connection):
     return provider_class(connection.provider)(tokens_of(connection))
 
 
-def _store_tokens(connection: Connection, tokens: Tokens) -> None:
+def store_tokens(connection: Connection, tokens: Tokens) -> None:
     connection.refresh_token = tokens.refresh_token
     connection.access_token = tokens.access_token
     connection.access_token_expires_at = tokens.expires_at
@@ -49,14 +49,23 @@ def _store_tokens(connection: Connection, tokens: Tokens) -> None:
 
 
 def complete_google_connect(*, user, code: str, code_verifier: str) -> Connection:
-    """Exchange the code, identify the account, store the connection and its calendars.
-
-    Nothing is stored unless every step succeeded. Reconnecting the same account replaces
-    the tokens on the existing row, so its history and settings stay.
-    """
+    """Exchange the code, identify the account, store the connection and its calendars."""
     ensure_can_connect(user)
     try:
         tokens = google.exchange_code(code=code, code_verifier=code_verifier)
+    except ProviderError as exc:
+        log.warning("google connect failed for user %s: %s", user.pk, exc)
+        raise ConnectError(
+            _("Google did not complete the connection: %(reason)s") % {"reason": exc}
+        ) from exc
+    return connect_google_with_tokens(user=user, tokens=tokens)
+
+
+def connect_google_with_tokens(*, user, tokens: Tokens) -> Connection:
+    """Nothing is stored unless every step succeeded. Reconnecting the same account replaces
+    the tokens on the existing row, so its history and settings stay."""
+    ensure_can_connect(user)
+    try:
         with google.Google(tokens) as provider:
             calendars = provider.list_calendars()
             account = provider.account(calendars)
@@ -80,14 +89,18 @@ def complete_google_connect(*, user, code: str, code_verifier: str) -> Connectio
                 account_id=account.account_id,
                 location=user.primary_location,
             )
+        reconnected = connection.pk is not None
         connection.account_name = account.name
         connection.status = Status.CONNECTED
         connection.last_error = ""
         connection.connected_at = timezone.now()
         connection.disconnected_at = None
         connection.reauth_notified_at = None
-        _store_tokens(connection, tokens)
+        store_tokens(connection, tokens)
         connection.save()
+        if reconnected:
+            # Resume with a full resync: changes during the outage are found by comparison.
+            connection.calendars.update(sync_cursor="")
         _merge_calendars(connection, calendars)
     return connection
 
@@ -132,7 +145,7 @@ def refresh_calendars(*, connection: Connection) -> Connection:
         tokens = provider.current_tokens()
     with transaction.atomic():
         connection = Connection.objects.select_for_update().get(pk=connection.pk)
-        _store_tokens(connection, tokens)
+        store_tokens(connection, tokens)
         if connection.status == Status.ERROR:
             connection.status = Status.CONNECTED
             connection.last_error = ""

@@ -2,15 +2,17 @@ import logging
 import secrets
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portier.companies.tenancy import member_required
 from portier.integrations import google, services
 from portier.integrations.forms import ConnectionSettingsForm
-from portier.integrations.models import Connection
+from portier.integrations.models import Calendar, Connection
 from portier.lib.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -20,6 +22,18 @@ PROVIDERS = [
     {"slug": "google", "name": gettext_lazy("Google Calendar")},
     {"slug": "microsoft", "name": gettext_lazy("Microsoft Outlook")},
 ]
+
+
+def follow_selected_calendars(connection: Connection) -> None:
+    """Selected calendars get a push channel and a sync; deselected ones lose their channel."""
+    from portier.sync import channels
+    from portier.sync.tasks import start_following
+
+    for calendar in connection.calendars.all():
+        if calendar.selected and connection.is_active:
+            start_following(calendar)
+        elif calendar.channel_id:
+            channels.close_channel(calendar)
 
 
 def _own_connection(request, pk) -> Connection:
@@ -102,6 +116,7 @@ def google_callback(request):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("integrations:list")
+    follow_selected_calendars(connection)
     messages.success(
         request,
         _("Google Calendar %(account)s is connected.") % {"account": connection.account_id},
@@ -119,6 +134,7 @@ def connection_detail(request, pk):
             location=form.cleaned_data["location"],
             selected_calendar_ids=[int(pk) for pk in form.cleaned_data["calendars"]],
         )
+        follow_selected_calendars(connection)
         messages.success(request, _("Settings saved."))
         return redirect("integrations:detail", pk=connection.pk)
     return render(request, "integrations/detail.html", {"connection": connection, "form": form})
@@ -136,3 +152,41 @@ def connection_disconnect(request, pk):
         )
         return redirect("integrations:list")
     return render(request, "integrations/disconnect.html", {"connection": connection})
+
+
+@csrf_exempt
+@require_POST
+def google_notifications(request):
+    """Google's push: check the channel, mark the calendar due, answer at once.
+
+    Never calls Google. Unknown, stopped or forged channels get a plain 200 and change
+    nothing (an error status would only make Google retry).
+    """
+    from portier.sync.tasks import request_sync
+
+    headers = request.headers
+    channel_id = headers.get("X-Goog-Channel-ID", "")
+    token = headers.get("X-Goog-Channel-Token", "")
+    resource_id = headers.get("X-Goog-Resource-ID", "")
+    state = headers.get("X-Goog-Resource-State", "")
+    calendar = (
+        Calendar.objects.filter(channel_id=channel_id, connection__provider="google")
+        .select_related("connection")
+        .first()
+        if channel_id
+        else None
+    )
+    if calendar is None or not _channel_matches(calendar, token, resource_id):
+        log.info("ignored a Google notification for unknown channel %r", channel_id[:64])
+        return HttpResponse(status=200)
+    if state == "exists" and calendar.selected and calendar.connection.is_active:
+        request_sync(calendar.pk)
+    return HttpResponse(status=200)
+
+
+def _channel_matches(calendar, token: str, resource_id: str) -> bool:
+    if not secrets.compare_digest(token.encode(), (calendar.channel_token or "").encode()):
+        return False
+    # The resource id is stored when watch() returns; the first message may come before.
+    stored = calendar.channel_resource_id
+    return not stored or secrets.compare_digest(resource_id.encode(), stored.encode())

@@ -5,7 +5,7 @@ hands an AppointmentChange to the invitations outbox in the same transaction.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -69,8 +69,9 @@ def compute_fingerprint(appointment: Appointment) -> dict:
     )
     return {
         "title": appointment.title,
-        "starts_at": appointment.starts_at.isoformat(),
-        "ends_at": appointment.ends_at.isoformat(),
+        # Always in UTC: the same instant must give the same text, whatever zone it came in.
+        "starts_at": appointment.starts_at.astimezone(UTC).isoformat(),
+        "ends_at": appointment.ends_at.astimezone(UTC).isoformat(),
         "all_day": appointment.all_day,
         "start_date": appointment.start_date.isoformat() if appointment.start_date else None,
         "end_date": appointment.end_date.isoformat() if appointment.end_date else None,
@@ -78,6 +79,7 @@ def compute_fingerprint(appointment: Appointment) -> dict:
         "location_id": location.pk,
         "location_name": location.name,
         "location_address": location.address,
+        "location_text": appointment.location_text,  # the room or detail typed in the event
         "description": appointment.description,  # manual appointments only
         "guests": guests,
     }

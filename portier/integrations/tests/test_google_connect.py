@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from portier.integrations import services
 from portier.integrations.base import ProviderError
-from portier.integrations.models import Calendar, Connection, Status
+from portier.integrations.models import Connection, Status
 from portier.testing.factories import LocationFactory
 
 BOB = "bob@acme.example"
@@ -191,22 +191,9 @@ def test_disconnect_stops_channels_revokes_and_deletes_tokens(bob_client, bob_at
     connection = Connection.objects.get()
     refresh_token = connection.refresh_token
     calendar = connection.calendars.get(is_primary=True)
-    # A push channel as the sync engine will open it, through the real client.
-    from portier.integrations.google import Google
-
-    with Google(services.tokens_of(connection)) as provider:
-        channel = (
-            provider.service.events()
-            .watch(
-                calendarId=calendar.remote_id,
-                body={"id": "chan-1", "type": "web_hook", "address": "http://127.0.0.1:9/hook"},
-            )
-            .execute()
-        )
-    assert google.active_channels == ["chan-1"]
-    Calendar.objects.filter(pk=calendar.pk).update(
-        channel_id="chan-1", channel_resource_id=channel["resourceId"]
-    )
+    # Connecting opened the primary calendar's push channel through the real client.
+    assert calendar.channel_id and calendar.channel_resource_id
+    assert google.active_channels == [calendar.channel_id]
     confirm = bob_client.get(reverse("integrations:disconnect", args=[connection.pk]))
     assert "Appointments already synced stay" in confirm.content.decode()
     assert Connection.objects.get().is_active  # asking is not doing

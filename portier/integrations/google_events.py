@@ -1,0 +1,66 @@
+"""Google event JSON -> RemoteEvent. Pure functions, tested against real captures."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from portier.integrations.base import Attendee, EventTime, RemoteEvent
+
+
+def _parse_datetime(value: str) -> datetime:
+    # RFC 3339: Python 3.11's fromisoformat reads offsets and "Z".
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def parse_time(raw: dict | None, default_zone: str = "") -> EventTime | None:
+    if not raw:
+        return None
+    zone = raw.get("timeZone") or default_zone
+    if "date" in raw and raw["date"]:
+        return EventTime(day=date.fromisoformat(raw["date"]), time_zone=zone)
+    if raw.get("dateTime"):
+        at = _parse_datetime(raw["dateTime"])
+        if at.tzinfo is None:  # "floating" time: read it in the given zone
+            try:
+                at = at.replace(tzinfo=ZoneInfo(zone or "UTC"))
+            except ZoneInfoNotFoundError:
+                at = at.replace(tzinfo=ZoneInfo("UTC"))
+        return EventTime(at=at, time_zone=zone)
+    return None
+
+
+def parse_attendee(raw: dict) -> Attendee | None:
+    email = (raw.get("email") or "").strip().lower()
+    if not email:
+        return None
+    return Attendee(
+        email=email,
+        name=(raw.get("displayName") or "").strip(),
+        response_status=raw.get("responseStatus", ""),
+        resource=bool(raw.get("resource")),
+        organizer=bool(raw.get("organizer")),
+        is_self=bool(raw.get("self")),
+        optional=bool(raw.get("optional")),
+    )
+
+
+def parse_event(raw: dict, calendar_zone: str = "") -> RemoteEvent:
+    status = raw.get("status", "confirmed")
+    updated = raw.get("updated")
+    attendees = tuple(a for a in (parse_attendee(x) for x in raw.get("attendees", [])) if a)
+    return RemoteEvent(
+        remote_id=raw["id"],
+        status=status,
+        ical_uid=raw.get("iCalUID", ""),
+        series_id=raw.get("recurringEventId", ""),
+        original_start=parse_time(raw.get("originalStartTime"), calendar_zone),
+        title=raw.get("summary", ""),
+        start=parse_time(raw.get("start"), calendar_zone),
+        end=parse_time(raw.get("end"), calendar_zone),
+        location=raw.get("location", ""),
+        organizer=((raw.get("organizer") or {}).get("email") or "").lower(),
+        creator=((raw.get("creator") or {}).get("email") or "").lower(),
+        attendees=attendees,
+        html_link=raw.get("htmlLink", ""),
+        updated=_parse_datetime(updated) if updated else None,
+        recurrence=tuple(raw.get("recurrence", [])),
+    )

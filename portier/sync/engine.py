@@ -1,0 +1,350 @@
+"""Sync one calendar: fetch changes page by page and make appointments follow them.
+
+Effects of a page are committed before the next page is fetched; the cursor is stored in the
+transaction of the last page. A crash anywhere replays from the stored cursor, and replaying is
+harmless: appointments only change when their fingerprint does.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portier.integrations.base import CursorExpired, ProviderError, RemoteEvent
+from portier.integrations.models import Calendar, Status
+from portier.integrations.services import provider_for, record_provider_error, store_tokens
+from portier.sync import log as sync_log
+from portier.sync.events import classify_attendees, is_marked, start_instant, timing_of
+from portier.sync.models import Action, SyncedEvent
+from portier.visits import services as visits
+from portier.visits.models import Appointment, Series
+
+logger = logging.getLogger(__name__)
+MAX_RESTARTS = 3
+PAST_GRACE = timedelta(days=1)
+
+
+@dataclass
+class SyncResult:
+    pages: int = 0
+    events: int = 0
+    full: bool = False
+    restarts: int = 0
+
+
+def horizon_end(now: datetime) -> datetime:
+    return now + timedelta(days=settings.PORTIER_SYNC_HORIZON_DAYS)
+
+
+def sync_calendar(calendar_id: int) -> SyncResult | None:
+    # Re-read: the host may have disconnected or deselected the calendar since it was queued.
+    calendar = Calendar.objects.select_related(
+        "connection__company", "connection__user", "connection__location"
+    ).get(pk=calendar_id)
+    if not Calendar.objects.selected().filter(pk=calendar.pk).exists():
+        return None
+    started = timezone.now()
+    result = SyncResult()
+    cursor = calendar.sync_cursor or None
+    page = None
+    seen: set[str] = set()
+    with provider_for(calendar.connection) as provider:
+        try:
+            while True:
+                try:
+                    changes = provider.changes(calendar.remote_id, cursor, page)
+                except CursorExpired:
+                    # 410: the cursor is gone (also mid-chain). Start over with a full listing,
+                    # which is then compared with what we stored.
+                    result.restarts += 1
+                    if result.restarts > MAX_RESTARTS:
+                        raise
+                    logger.info("calendar %s: sync cursor rejected, full resync", calendar.pk)
+                    cursor, page, seen = None, None, set()
+                    continue
+                result.pages += 1
+                result.full = changes.full_resync
+                with transaction.atomic():
+                    for event in changes.events:
+                        apply_event(calendar, event, now=started)
+                        seen.add(event.remote_id)
+                    result.events += len(changes.events)
+                    if not changes.next_page:
+                        if changes.full_resync:
+                            _cancel_missing(calendar, seen, now=started)
+                        _finish(calendar, provider, changes.cursor, started)
+                if not changes.next_page:
+                    return result
+                page = changes.next_page
+        except ProviderError as exc:
+            _fail(calendar, exc)
+            raise
+
+
+def _finish(calendar: Calendar, provider, cursor: str | None, started: datetime) -> None:
+    Calendar.objects.filter(pk=calendar.pk).update(
+        sync_cursor=cursor or "",
+        synced_at=started,
+        last_error="",
+        status=Status.CONNECTED,
+    )
+    connection = calendar.connection
+    store_tokens(connection, provider.current_tokens())
+    fields = ["refresh_token", "access_token", "access_token_expires_at", "scopes"]
+    if connection.status == Status.ERROR:
+        connection.status, connection.last_error = Status.CONNECTED, ""
+        fields += ["status", "last_error"]
+    connection.save(update_fields=fields)
+
+
+def _fail(calendar: Calendar, exc: ProviderError) -> None:
+    logger.warning("calendar %s: sync failed: %s", calendar.pk, exc)
+    if exc.reauth:
+        record_provider_error(connection=calendar.connection, error=exc)
+    Calendar.objects.filter(pk=calendar.pk).update(status=Status.ERROR, last_error=str(exc)[:2000])
+
+
+def apply_event(calendar: Calendar, event: RemoteEvent, *, now: datetime) -> None:
+    """Make Portier's state match one remote event. Safe to call any number of times."""
+    link = (
+        SyncedEvent.objects.select_for_update()
+        .filter(calendar=calendar, remote_id=event.remote_id)
+        .first()
+    )
+    if event.is_cancelled:
+        if link and link.marked:
+            reason = _("occurrence cancelled") if event.series_id else _("event deleted")
+            _unlink(link, reason=reason)
+        return
+    if not is_marked(event) or event.start is None:
+        if link and link.marked:
+            _unlink(link, reason=_("invitation address removed from the event"))
+        return
+    starts_at = start_instant(event.start, calendar.time_zone)
+    if link is None:
+        link = SyncedEvent(calendar=calendar, remote_id=event.remote_id)
+    link.ical_uid = event.ical_uid or event.remote_id
+    link.instance_key = event.instance_key
+    link.series_id = event.series_id
+    link.starts_at = starts_at
+    link.remote_updated = event.updated
+    link.marked = True
+    ends_at = start_instant(event.end, calendar.time_zone) or starts_at
+    if link.appointment_id is None:
+        if ends_at < now:
+            link.save()
+            sync_log.record(
+                calendar=calendar,
+                action=Action.IGNORED,
+                remote_id=event.remote_id,
+                title=event.title,
+                reason=_("the event is in the past"),
+            )
+            return
+        if event.series_id and starts_at > horizon_end(now):
+            link.save()  # an occurrence for later: the horizon roll picks it up
+            return
+    link.save()
+    _place(calendar, link, event)
+
+
+def _host_emails(calendar: Calendar) -> set[str]:
+    connection = calendar.connection
+    return {connection.account_id.lower(), connection.user.email.lower()}
+
+
+def _owns(calendar: Calendar, appointment: Appointment, event: RemoteEvent) -> bool:
+    """Which calendar speaks for a shared appointment: the organizer's, else the first."""
+    if appointment.calendar_id in (None, calendar.pk):
+        return True
+    owner_calendar = Calendar.objects.filter(pk=appointment.calendar_id).first()
+    owner_link_alive = SyncedEvent.objects.filter(
+        calendar_id=appointment.calendar_id, appointment=appointment, marked=True
+    ).exists()
+    if owner_calendar is None or not owner_link_alive:
+        return True
+    organizer = event.organizer.lower()
+    return organizer in _host_emails(calendar) and organizer not in _host_emails(owner_calendar)
+
+
+def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent) -> None:
+    connection = calendar.connection
+    company = connection.company
+    people = classify_attendees(event, company=company, host_emails=_host_emails(calendar))
+    location = connection.location
+    appointment = link.appointment or (
+        Appointment.objects.select_for_update()
+        .filter(company=company, ical_uid=link.ical_uid, instance_key=link.instance_key)
+        .first()
+    )
+    if appointment is None and not people.external:
+        sync_log.record(
+            calendar=calendar,
+            action=Action.IGNORED,
+            remote_id=event.remote_id,
+            title=event.title,
+            reason=_("the event has no guests from outside the company"),
+        )
+        return
+    timing = timing_of(event, location_zone=location.time_zone)
+    title = event.title.strip() or _("(no title)")
+    series = _series(calendar, event, connection.user) if event.series_id else None
+    source = {
+        "connection": connection,
+        "calendar": calendar,
+        "remote_id": event.remote_id,
+        "html_link": event.html_link[:1000],
+        "location_text": event.location[:500],
+    }
+    if appointment is None:
+        appointment, _change = visits.create_appointment(
+            company=company,
+            host=connection.user,
+            location=location,
+            title=title,
+            timing=timing,
+            guests=people.guests,
+            source=connection.provider,
+            ical_uid=link.ical_uid,
+            instance_key=link.instance_key,
+            series=series,
+            **source,
+        )
+        link.appointment = appointment
+        link.save(update_fields=["appointment"])
+        sync_log.record(
+            calendar=calendar,
+            action=Action.PICKED_UP,
+            remote_id=event.remote_id,
+            title=title,
+            appointment=appointment,
+        )
+        return
+    if link.appointment_id != appointment.pk:
+        link.appointment = appointment
+        link.save(update_fields=["appointment"])
+    if not _owns(calendar, appointment, event):
+        return  # another host's calendar speaks for this appointment
+    change = visits.update_appointment(
+        appointment=appointment,
+        guests=people.guests,
+        timing=timing,
+        title=title,
+        host=connection.user,
+        reactivate=appointment.is_cancelled,
+        series=series,
+        **source,
+    )
+    if change.kind == "unchanged":
+        return
+    reason = ", ".join(change.changed)
+    if change.added:
+        reason = ", ".join(filter(None, [reason, _("guests added")]))
+    if change.removed:
+        reason = ", ".join(filter(None, [reason, _("guests removed")]))
+    sync_log.record(
+        calendar=calendar,
+        action=Action.PICKED_UP if change.kind == "created" else Action.UPDATED,
+        remote_id=event.remote_id,
+        title=title,
+        reason=reason,
+        appointment=appointment,
+    )
+
+
+def _series(calendar: Calendar, event: RemoteEvent, host) -> Series:
+    company = calendar.connection.company
+    series, created = Series.objects.get_or_create(
+        company=company,
+        ical_uid=event.ical_uid or event.series_id,
+        defaults={
+            "host": host,
+            "remote_id": event.series_id,
+            "title": event.title[:300],
+            "time_zone": (event.start.time_zone if event.start else "") or calendar.time_zone,
+        },
+    )
+    if not created and series.title != event.title[:300]:
+        series.title = event.title[:300]
+        series.save(update_fields=["title", "updated"])
+    return series
+
+
+def _unlink(link: SyncedEvent, *, reason: str) -> None:
+    """This calendar no longer shows the marked event. The appointment is cancelled once no
+    calendar of the company shows it any more; otherwise another calendar takes it over."""
+    link.marked = False
+    link.save(update_fields=["marked"])
+    appointment = link.appointment
+    if appointment is None or appointment.is_cancelled:
+        return
+    others = (
+        SyncedEvent.objects.filter(appointment=appointment, marked=True)
+        .exclude(pk=link.pk)
+        .select_related("calendar__connection")
+    )
+    heir = next((o for o in others if o.calendar.connection.is_active), None)
+    calendar = link.calendar
+    if heir is None:
+        visits.cancel_appointment(appointment=appointment, reason=reason)
+        sync_log.record(
+            calendar=calendar,
+            action=Action.CANCELLED,
+            remote_id=link.remote_id,
+            title=appointment.title,
+            reason=reason,
+            appointment=appointment,
+        )
+        return
+    if appointment.calendar_id == calendar.pk:
+        connection = heir.calendar.connection
+        Appointment.objects.filter(pk=appointment.pk).update(
+            calendar=heir.calendar,
+            connection=connection,
+            remote_id=heir.remote_id,
+        )
+
+
+def _cancel_missing(calendar: Calendar, seen: set[str], *, now: datetime) -> None:
+    """After a full listing: marked events we know of that the listing no longer has were
+    deleted in the gap. Only those are cancelled; past ones are left alone."""
+    missing = (
+        SyncedEvent.objects.select_for_update()
+        .filter(calendar=calendar, marked=True, starts_at__gte=now - PAST_GRACE)
+        .exclude(remote_id__in=seen)
+    )
+    for link in missing:
+        _unlink(link, reason=_("event deleted"))
+
+
+def roll_horizon(calendar_id: int, *, now: datetime | None = None) -> int:
+    """Occurrences that have come within the horizon since they were first seen become
+    appointments. Returns how many occurrences were applied."""
+    now = now or timezone.now()
+    calendar = Calendar.objects.select_related("connection__company", "connection__user").get(
+        pk=calendar_id
+    )
+    due = (
+        SyncedEvent.objects.filter(
+            calendar=calendar,
+            marked=True,
+            appointment__isnull=True,
+            starts_at__lte=horizon_end(now),
+            starts_at__gte=now,
+        )
+        .exclude(series_id="")
+        .values_list("series_id", flat=True)
+        .distinct()
+    )
+    applied = 0
+    with provider_for(calendar.connection) as provider:
+        for series_id in list(due):
+            for event in provider.instances(calendar.remote_id, series_id, now, horizon_end(now)):
+                with transaction.atomic():
+                    apply_event(calendar, event, now=now)
+                applied += 1
+    return applied

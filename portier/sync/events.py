@@ -1,0 +1,88 @@
+"""What a remote event means for Portier: marked or not, who is a guest, when it is."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+
+from portier.integrations.base import EventTime, RemoteEvent
+from portier.visits.models import GuestKind
+from portier.visits.services import GuestInfo, Timing
+
+
+def is_marked(event: RemoteEvent) -> bool:
+    """Marked iff an attendee is the invitation address (case-insensitively)."""
+    marker = settings.PORTIER_INVITE_ADDRESS.lower()
+    return any(a.email.lower() == marker for a in event.attendees)
+
+
+@dataclass(frozen=True)
+class People:
+    guests: list[GuestInfo]  # external guests and colleagues (kind tells them apart)
+
+    @property
+    def external(self) -> list[GuestInfo]:
+        return [g for g in self.guests if g.kind == GuestKind.GUEST]
+
+
+def classify_attendees(event: RemoteEvent, *, company, host_emails: set[str]) -> People:
+    """Guests are the attendees minus the marker, rooms, the organizer, the host (the
+    calendar's own account, its creator when that is the host) and those who declined;
+    addresses at the company's internal domains are colleagues, listed but never invited."""
+    marker = settings.PORTIER_INVITE_ADDRESS.lower()
+    skip = {marker, event.organizer, *host_emails}
+    if event.creator in host_emails:
+        skip.add(event.creator)
+    people = []
+    for attendee in event.attendees:
+        email = attendee.email.lower()
+        if (
+            email in skip
+            or attendee.resource
+            or attendee.organizer
+            or attendee.is_self
+            or email.endswith("@resource.calendar.google.com")
+            or attendee.response_status == "declined"
+        ):
+            continue
+        kind = GuestKind.COLLEAGUE if company.is_internal_email(email) else GuestKind.GUEST
+        people.append(GuestInfo(email=email, name=attendee.name, kind=kind))
+    return People(guests=people)
+
+
+def _zone(name: str, fallback: str) -> ZoneInfo:
+    for candidate in (name, fallback, "UTC"):
+        try:
+            return ZoneInfo(candidate)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    return ZoneInfo("UTC")
+
+
+def timing_of(event: RemoteEvent, *, location_zone: str) -> Timing:
+    """All-day events keep their dates; midnight at the location is only a sort key, so a
+    date never shifts through UTC."""
+    start, end = event.start, event.end or event.start
+    if start.all_day:
+        zone = _zone(location_zone, "UTC")
+        end_day = end.day if end and end.day and end.day > start.day else None
+        end_day = end_day or start.day + timedelta(days=1)
+        return Timing(
+            starts_at=datetime.combine(start.day, time(0), zone),
+            ends_at=datetime.combine(end_day, time(0), zone),
+            time_zone=start.time_zone or location_zone,
+            all_day=True,
+            start_date=start.day,
+            end_date=end_day,
+        )
+    ends_at = end.at if end and end.at and end.at >= start.at else start.at
+    return Timing(starts_at=start.at, ends_at=ends_at, time_zone=start.time_zone or location_zone)
+
+
+def start_instant(when: EventTime | None, zone: str = "UTC") -> datetime | None:
+    if when is None:
+        return None
+    if when.at is not None:
+        return when.at
+    return datetime.combine(when.day, time(0), _zone(when.time_zone, zone))

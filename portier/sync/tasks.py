@@ -1,0 +1,100 @@
+"""Worker tasks of the sync: thin wrappers that re-read state before acting."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from portier.integrations.base import ProviderError
+from portier.integrations.models import Calendar
+from portier.sync import channels, engine
+
+logger = logging.getLogger(__name__)
+LEASE = timedelta(minutes=10)
+
+
+def request_sync(calendar_id: int) -> bool:
+    """Mark the calendar due; enqueue a sync unless one is already queued. Returns whether a
+    task was enqueued. Bursts of notifications thus cost one sync plus at most one more."""
+    now = timezone.now()
+    Calendar.objects.filter(pk=calendar_id).update(sync_requested_at=now)
+    enqueued = Calendar.objects.filter(pk=calendar_id, sync_queued=False).update(sync_queued=True)
+    if enqueued:
+        transaction.on_commit(lambda: sync_calendar_task(calendar_id))
+    return bool(enqueued)
+
+
+def run_sync(calendar_id: int) -> engine.SyncResult | None:
+    """One sync under a lease: never two at once for a calendar; whatever was requested while
+    it ran gets exactly one follow-up."""
+    Calendar.objects.filter(pk=calendar_id).update(sync_queued=False)
+    now = timezone.now()
+    got_lease = (
+        Calendar.objects.filter(pk=calendar_id)
+        .filter(Q(sync_lease_until__isnull=True) | Q(sync_lease_until__lt=now))
+        .update(sync_lease_until=now + LEASE, sync_requested_at=None)
+    )
+    if not got_lease:
+        return None  # the running sync will see sync_requested_at and follow up
+    try:
+        return engine.sync_calendar(calendar_id)
+    finally:
+        Calendar.objects.filter(pk=calendar_id).update(sync_lease_until=None)
+        if Calendar.objects.filter(pk=calendar_id, sync_requested_at__isnull=False).exists():
+            request_sync(calendar_id)
+
+
+@db_task(retries=3, retry_delay=30)
+def sync_calendar_task(calendar_id: int) -> None:
+    try:
+        run_sync(calendar_id)
+    except ProviderError as exc:
+        if exc.permanent:
+            return  # recorded on the calendar; retrying cannot help
+        raise
+
+
+def due_for_polling(now=None):
+    """Every calendar at least hourly; every few minutes while it has no working channel."""
+    now = now or timezone.now()
+    hourly = now - timedelta(minutes=settings.PORTIER_POLL_MINUTES)
+    often = now - timedelta(minutes=settings.PORTIER_POLL_MINUTES_WITHOUT_PUSH)
+    no_push = Q(channel_id="") | Q(channel_failed_at__isnull=False) | Q(channel_resource_id="")
+    return Calendar.objects.selected().filter(
+        Q(synced_at__isnull=True) | Q(synced_at__lt=hourly) | (no_push & Q(synced_at__lt=often))
+    )
+
+
+@db_periodic_task(crontab(minute="*"))
+def poll_calendars() -> None:
+    for calendar_id in due_for_polling().values_list("pk", flat=True):
+        request_sync(calendar_id)
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def renew_channels() -> None:
+    now = timezone.now()
+    for calendar in Calendar.objects.selected().select_related("connection"):
+        if channels.needs_channel(calendar, now):
+            channels.open_channel(calendar)
+
+
+@db_periodic_task(crontab(minute="7", hour="*/6"))
+def roll_horizons() -> None:
+    for calendar_id in Calendar.objects.selected().values_list("pk", flat=True):
+        try:
+            engine.roll_horizon(calendar_id)
+        except ProviderError as exc:
+            logger.warning("calendar %s: horizon roll failed: %s", calendar_id, exc)
+
+
+def start_following(calendar: Calendar) -> None:
+    """A calendar became synced: open its channel and sync it now."""
+    if channels.needs_channel(calendar):
+        channels.open_channel(calendar)
+    request_sync(calendar.pk)
