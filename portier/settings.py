@@ -232,6 +232,7 @@ GOOGLE_REVOKE_URI = env_url("GOOGLE_REVOKE_URI", "https://oauth2.googleapis.com/
 # Replaces the API's whole base URL, service path included (what the client calls api_endpoint).
 GOOGLE_API_URL = env_url("GOOGLE_API_URL", "https://www.googleapis.com/calendar/v3") + "/"
 GOOGLE_RETRIES = env_int("GOOGLE_RETRIES", 4)
+GOOGLE_PAGE_SIZE = env_int("GOOGLE_PAGE_SIZE", 250)
 GOOGLE_BACKOFF_SECONDS = float(env_int("GOOGLE_BACKOFF_MS", 500)) / 1000
 GOOGLE_USER_REQUESTS_PER_SECOND = env_int("GOOGLE_USER_REQUESTS_PER_SECOND", 10)
 GOOGLE_PROJECT_REQUESTS_PER_SECOND = env_int("GOOGLE_PROJECT_REQUESTS_PER_SECOND", 100)

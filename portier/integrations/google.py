@@ -254,7 +254,11 @@ class Google:
     def changes(self, calendar_id: str, cursor: str | None, page: str | None = None) -> Changes:
         """One page of events.list. Full listing (no cursor) from yesterday on, instances
         expanded; with a cursor, only what changed (deletions included)."""
-        params = {"calendarId": calendar_id, "singleEvents": True, "maxResults": 250}
+        params = {
+            "calendarId": calendar_id,
+            "singleEvents": True,
+            "maxResults": settings.GOOGLE_PAGE_SIZE,
+        }
         if cursor:
             params["syncToken"] = cursor
         else:

@@ -94,6 +94,7 @@ class Fault:
     reason: str | None
     message: str | None
     path_prefix: str
+    skip: int = 0  # let this many matching requests through first
 
     def error_body(self, path: str) -> dict:
         if path.startswith(API_PREFIX):
@@ -119,15 +120,19 @@ class Faults:
         *,
         message: str | None = None,
         path_prefix: str = API_PREFIX,
+        skip: int = 0,
     ) -> None:
         with self._lock:
-            self._queue.append(Fault(n, status, reason, message, path_prefix))
+            self._queue.append(Fault(n, status, reason, message, path_prefix, skip))
 
     def take(self, path: str) -> Fault | None:
         """The fault this request must fail with, if any (counts it as used)."""
         with self._lock:
             for fault in self._queue:
                 if path.startswith(fault.path_prefix):
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        continue
                     fault.remaining -= 1
                     if fault.remaining <= 0:
                         self._queue.remove(fault)

@@ -243,9 +243,11 @@ class FakeGoogle:
         *,
         message: str | None = None,
         path_prefix: str = "/calendar/v3/",
+        skip: int = 0,
     ) -> None:
-        """The next ``n`` requests under ``path_prefix`` fail with Google's error body."""
-        self.faults.add(n, status, reason, message=message, path_prefix=path_prefix)
+        """The next ``n`` requests under ``path_prefix`` (after ``skip`` that pass) fail with
+        Google's error body."""
+        self.faults.add(n, status, reason, message=message, path_prefix=path_prefix, skip=skip)
 
     @property
     def latency(self) -> float:
