@@ -1,5 +1,254 @@
-"""The outbox of guest e-mails. (Placeholder until the invitations issue lands.)"""
+"""The outbox of guest e-mails: which e-mails a change to an appointment or a series causes.
+
+The visits services call `appointment_changed` inside the transaction of every change; the sync
+engine calls `series_cancelled` when a recurring series is deleted or ends. Both only write rows
+(idempotently: a replayed change writes nothing new); `portier.invitations.delivery` sends them
+after commit and decides, with fresh data, whether each is still worth sending.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from portier.invitations.models import INVITING, Kind, Notification
+from portier.visits.models import AppointmentStatus, GuestKind
+
+# What "moves" an occurrence of a series: only these changes are worth an e-mail there.
+MOVE_KEYS = frozenset(
+    {
+        "starts_at",
+        "ends_at",
+        "all_day",
+        "start_date",
+        "end_date",
+        "location_id",
+        "location_name",
+        "location_address",
+    }
+)
+SERIES_KINDS = (Kind.SERIES_INVITATION, Kind.SERIES_CANCELLATION)
+ROOM_DOMAINS = ("resource.calendar.google.com",)
+
+
+def is_guest_address(email: str, *, company, host=None) -> bool:
+    """Defence in depth: the sync engine already classifies attendees, but an address of the
+    company, the invitation address, the host or a room never gets a guest e-mail."""
+    email = email.strip().lower()
+    local, _at, domain = email.rpartition("@")
+    if not local or company.is_internal_email(email):
+        return False
+    if f"{local.partition('+')[0]}@{domain}" == settings.PORTIER_INVITE_ADDRESS:
+        return False
+    if host is not None and email == host.email.lower():
+        return False
+    return not any(domain == d or domain.endswith("." + d) for d in ROOM_DOMAINS)
+
+
+def lane_for(*, email: str, appointment=None, series=None) -> str:
+    """A guest's e-mails about one appointment (or one series) go out one at a time, in order."""
+    if series is not None:
+        return f"s{series.pk}:{email}"
+    return f"a{appointment.pk}:{email}"
+
+
+def _message_id() -> str:
+    from urllib.parse import urlsplit
+
+    host = urlsplit(settings.PORTIER_BASE_URL).hostname or "portier.invalid"
+    return f"<portier.{uuid.uuid4().hex}@{host}>"
+
+
+def _write(key: str, **fields) -> Notification | None:
+    """Insert the row unless its key exists (a replayed change); returns it only when new."""
+    row, created = Notification.objects.get_or_create(
+        key=key, defaults={**fields, "message_id": _message_id()}
+    )
+    return row if created else None
+
+
+def _last_level_row(lane: str, *, series_level: bool):
+    kinds = SERIES_KINDS if series_level else (Kind.INVITATION, Kind.CANCELLATION)
+    return Notification.objects.filter(lane=lane, kind__in=kinds).shown().order_by("-pk").first()
+
+
+def is_invited(lane: str, *, series_level: bool) -> bool:
+    """Invited (or about to be) and not cancelled since, as far as the outbox knows."""
+    last = _last_level_row(lane, series_level=series_level)
+    return last is not None and last.kind in INVITING
+
+
+def _invite(appointment, guest, version: int) -> Notification | None:
+    series = appointment.series
+    lane = lane_for(email=guest.email, appointment=appointment, series=series)
+    if is_invited(lane, series_level=series is not None):
+        return None
+    common = {
+        "company": appointment.company,
+        "lane": lane,
+        "recipient": guest.email,
+        "guest": guest,
+        "version": version,
+    }
+    if series is not None:
+        key = f"inv:series:{series.pk}:{guest.email}"
+        if Notification.objects.filter(key=key).exists():
+            key = f"{key}:{appointment.pk}:{version}"
+        return _write(key, kind=Kind.SERIES_INVITATION, series=series, **common)
+    key = f"inv:{appointment.pk}:{guest.email}"
+    if Notification.objects.filter(key=key).exists():
+        key = f"{key}:{version}"  # invited again after a cancellation
+    return _write(key, kind=Kind.INVITATION, appointment=appointment, **common)
+
+
+def _update(appointment, guest, version: int) -> Notification | None:
+    series = appointment.series
+    lane = lane_for(email=guest.email, appointment=appointment, series=series)
+    return _write(
+        f"upd:{appointment.pk}:{guest.email}:{version}",
+        kind=Kind.UPDATE,
+        company=appointment.company,
+        lane=lane,
+        recipient=guest.email,
+        appointment=appointment,
+        guest=guest,
+        series=series,
+        version=version,
+    )
+
+
+def _cancel(appointment, guest, version: int, *, removed: bool) -> Notification | None:
+    series = appointment.series
+    lane = lane_for(email=guest.email, appointment=appointment, series=series)
+    if series is None:
+        if not is_invited(lane, series_level=False):
+            return None
+    elif not is_invited(lane, series_level=True):
+        return None
+    key = f"cxl:{appointment.pk}:{guest.email}"
+    if Notification.objects.filter(key=key).exists():
+        key = f"{key}:{version}"
+    return _write(
+        key,
+        kind=Kind.CANCELLATION,
+        company=appointment.company,
+        lane=lane,
+        recipient=guest.email,
+        appointment=appointment,
+        guest=guest,
+        series=series,
+        version=version,
+        data={"removed": removed},
+    )
+
+
+def _enqueue_delivery() -> None:
+    from portier.invitations import tasks
+
+    tasks.deliver_outbox()
+
+
+def _after_commit(rows: list) -> None:
+    if any(rows):
+        transaction.on_commit(_enqueue_delivery)
+
+
+def is_past(appointment, now=None) -> bool:
+    return appointment.ends_at <= (now or timezone.now())
+
+
+def is_relevant(changed, *, series) -> bool:
+    """Does a change of these fingerprint keys deserve an e-mail to the guests?"""
+    return bool(set(changed) & MOVE_KEYS) if series is not None else bool(changed)
 
 
 def appointment_changed(*, appointment, change) -> None:
-    """Called inside the transaction of every appointment change: write outbox rows here."""
+    """Write the outbox rows a change causes. Called inside the change's transaction."""
+    if change.kind == "unchanged" or appointment.is_held or is_past(appointment):
+        return
+    company, host, series = appointment.company, appointment.host, appointment.series
+    guests = {g.email: g for g in appointment.guests.all()}
+    current = [
+        g
+        for g in guests.values()
+        if g.removed_at is None
+        and g.kind == GuestKind.GUEST
+        and is_guest_address(g.email, company=company, host=host)
+    ]
+    rows = []
+    if change.kind == "cancelled":
+        if series is None or series.status != AppointmentStatus.CANCELLED:
+            rows += [_cancel(appointment, g, change.version, removed=False) for g in current]
+        return _after_commit(rows)
+    if appointment.is_cancelled:
+        return None
+    invite_all = change.kind == "created" or change.released
+    for guest in current:
+        lane = lane_for(email=guest.email, appointment=appointment, series=series)
+        if (
+            invite_all
+            or guest.email in change.added
+            or not is_invited(lane, series_level=series is not None)
+        ):
+            rows.append(_invite(appointment, guest, change.version))
+        elif is_relevant(change.changed, series=series):
+            rows.append(_update(appointment, guest, change.version))
+    for email in change.removed:
+        guest = guests.get(email)
+        if guest is not None and is_guest_address(email, company=company, host=host):
+            rows.append(_cancel(appointment, guest, change.version, removed=True))
+    return _after_commit(rows)
+
+
+@transaction.atomic
+def series_cancelled(series, *, ends_after=None) -> list[Notification]:
+    """The sync engine's call when a recurring series is deleted (ends_after=None: it is marked
+    cancelled here) or ends early (ends_after: the first instant with no more occurrences).
+
+    Writes one cancellation per invited guest of the series. Occurrence cancellations that the
+    same sync writes are covered by it: they are not written (series cancelled first) or skipped
+    at delivery (occurrences cancelled first). Idempotent like appointment_changed.
+    """
+    if ends_after is None and series.status != AppointmentStatus.CANCELLED:
+        series.status = AppointmentStatus.CANCELLED
+        series.save(update_fields=["status", "updated"])
+    invitations = (
+        Notification.objects.filter(series=series, kind=Kind.SERIES_INVITATION)
+        .shown()
+        .order_by("pk")
+    )
+    rows, seen = [], set()
+    for invitation in invitations:
+        if invitation.lane in seen or not is_invited(invitation.lane, series_level=True):
+            continue
+        seen.add(invitation.lane)
+        suffix = f":{ends_after.isoformat()}" if ends_after else ""
+        rows.append(
+            _write(
+                f"cxl:series:{series.pk}:{invitation.recipient}{suffix}",
+                kind=Kind.SERIES_CANCELLATION,
+                company=series.company,
+                lane=invitation.lane,
+                recipient=invitation.recipient,
+                guest=invitation.guest,
+                series=series,
+                data={"ends_after": ends_after.isoformat() if ends_after else None},
+            )
+        )
+    _after_commit(rows)
+    return [r for r in rows if r]
+
+
+def guest_statuses(appointment) -> dict[str, Notification]:
+    """Each guest's latest e-mail about this appointment (or its series), by address:
+    `.status` (queued, sending, sent, failed), `.sent_at`, `.last_error`, `.kind`."""
+    query = Q(appointment=appointment)
+    if appointment.series_id:
+        query |= Q(series_id=appointment.series_id, kind__in=SERIES_KINDS)
+    latest = {}
+    for row in Notification.objects.filter(query).shown().order_by("pk"):
+        latest[row.recipient] = row
+    return latest
+

@@ -1,0 +1,210 @@
+"""One guest e-mail from templates: text, HTML with the QR code inline (cid:), the .ics attached.
+
+Templates: emails/<kind>-subject.txt, -body.txt, -body.html with kind one of invitation,
+update, cancellation, series-invitation, series-cancellation.
+"""
+
+import base64
+import io
+from dataclasses import dataclass, field
+from email import encoders
+from email.mime.base import MIMEBase
+from email.mime.image import MIMEImage
+from email.utils import formataddr
+
+import segno
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import SafeMIMEMultipart, SafeMIMEText
+from django.urls import reverse
+from django.utils import translation
+
+from portier.invitations import formatting, ics
+from portier.lib.mail import absolute_url, render_mail
+
+QR_CID = "checkin-qr@portier"
+
+
+class GuestEmail(EmailMultiAlternatives):
+    """text/plain and multipart/related(text/html + inline images) as alternatives."""
+
+    def __init__(self, *args, html: str, inline_images=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.html = html
+        self.inline_images = list(inline_images)
+
+    def _create_alternatives(self, msg):
+        encoding = self.encoding or settings.DEFAULT_CHARSET
+        alternative = SafeMIMEMultipart(_subtype="alternative", encoding=encoding)
+        alternative.attach(msg)
+        related = SafeMIMEMultipart(_subtype="related", encoding=encoding)
+        related.attach(SafeMIMEText(self.html, "html", encoding))
+        for cid, png in self.inline_images:
+            image = MIMEImage(png, "png")
+            image["Content-ID"] = f"<{cid}>"
+            image.add_header("Content-Disposition", "inline", filename="check-in.png")
+            related.attach(image)
+        alternative.attach(related)
+        return alternative
+
+
+def qr_png(code: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(code, error="m", micro=False).save(buffer, kind="png", scale=6, border=4)
+    return buffer.getvalue()
+
+
+def guest_language(guest, location) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    for language in (guest.language, location.language, location.company.language):
+        if language in codes:
+            return language
+    return settings.LANGUAGE_CODE
+
+
+def guest_page_url(guest) -> str:
+    return absolute_url(reverse("invitations:visit", args=[guest.token]))
+
+
+@dataclass
+class Mail:
+    """What to say. fp is the appointment's guest-visible state (visits.compute_fingerprint)."""
+
+    kind: str
+    appointment: object  # for series kinds: the next occurrence
+    guest: object
+    fp: dict
+    before: dict | None = None  # update: what the guest was last told
+    original: dict | None = None  # an occurrence of a series: its first version
+    series: object | None = None
+    occurrences: list = field(default_factory=list)  # series: (appointment, guest) upcoming
+    removed: bool = False
+    ends_after: object | None = None  # series-cancellation: the series ends instead
+    message_id: str | None = None
+
+    @property
+    def is_occurrence(self) -> bool:
+        return self.series is not None and self.kind in ("update", "cancellation")
+
+
+def _context(mail: Mail, zone) -> dict:
+    appointment, guest, fp = mail.appointment, mail.guest, mail.fp
+    host = appointment.host
+    description = "" if appointment.is_synced else (fp.get("description") or "")
+    context = {
+        "kind": mail.kind,
+        "title": formatting.clip(fp["title"]),
+        "when": formatting.when(fp, zone),
+        "duration": formatting.duration(fp),
+        "zone": zone.key,
+        "place": formatting.place(fp),
+        "description": description.strip()[: formatting.DESCRIPTION_MAX],
+        "host_name": formatting.clip(host.name or host.email, 100),
+        "host_email": host.email,
+        "company": formatting.clip(appointment.company.name, 100),
+        "guest_name": formatting.clip(guest.name, 100),
+        "page_url": guest_page_url(guest),
+        "check_in_code": guest.check_in_code,
+        "qr_src": f"cid:{QR_CID}",
+        "removed": mail.removed,
+        "occurrence": mail.is_occurrence,
+        "changes": [],
+    }
+    if mail.before is not None:
+        keys = formatting.TIME_KEYS + formatting.PLACE_KEYS if mail.is_occurrence else None
+        context["changes"] = formatting.changes(
+            mail.before,
+            fp,
+            zone_before=formatting.zone_of(mail.before, zone),
+            zone_after=zone,
+            keys=keys,
+        )
+    if mail.is_occurrence and mail.original is not None:
+        context["original_when"] = formatting.when(mail.original, zone)
+    if mail.series is not None:
+        context["series_title"] = formatting.clip(mail.series.title or fp["title"])
+        context["rule"] = formatting.rule_in_words(mail.series.rule)
+        context["dates"] = [
+            {"when": formatting.when(a.fingerprint, a.location.zone), "code": g.check_in_code}
+            for a, g in mail.occurrences[:8]
+        ]
+        context["more_dates"] = max(len(mail.occurrences) - 8, 0)
+        if mail.ends_after is not None:
+            context["ends_after"] = formatting.day(mail.ends_after.astimezone(zone))
+    return context
+
+
+def _ics(mail: Mail) -> tuple[bytes, str]:
+    appointment, guest = mail.appointment, mail.guest
+    url = guest_page_url(guest)
+    cancel = mail.kind in ("cancellation", "series-cancellation")
+    common = {"email": guest.email, "name": formatting.clip(guest.name, 100), "url": url}
+    if mail.kind.startswith("series-"):
+        occurrences = [a for a, _g in mail.occurrences]
+        data = ics.for_series(
+            series=mail.series,
+            first=appointment,
+            occurrences=occurrences,
+            cancel=cancel,
+            ends_after=mail.ends_after,
+            **common,
+        )
+    elif mail.is_occurrence:
+        data = ics.for_occurrence(
+            appointment=appointment,
+            fp=mail.fp,
+            original=mail.original or mail.fp,
+            cancel=cancel,
+            **common,
+        )
+    else:
+        data = ics.for_appointment(appointment=appointment, fp=mail.fp, cancel=cancel, **common)
+    return data, "CANCEL" if cancel else "REQUEST"
+
+
+def _calendar_part(data: bytes, method: str) -> MIMEBase:
+    part = MIMEBase("text", "calendar", method=method, charset="utf-8")
+    part.set_payload(data)
+    encoders.encode_base64(part)
+    filename = "cancel.ics" if method == "CANCEL" else "invite.ics"
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
+
+
+def render(mail: Mail, language: str, *, inline_qr: bool = True) -> dict:
+    """subject, text, html (and the pieces a preview needs) in the given language."""
+    zone = mail.appointment.location.zone
+    with translation.override(language):
+        context = _context(mail, zone)
+        png = None
+        if mail.kind in ("invitation", "update", "series-invitation"):
+            png = qr_png(mail.guest.check_in_code)
+            if not inline_qr:
+                context["qr_src"] = "data:image/png;base64," + base64.b64encode(png).decode()
+        else:
+            context["qr_src"] = ""
+        subject, text, html = render_mail(mail.kind, context, language)
+    return {"subject": subject, "text": text, "html": html, "qr_png": png, "context": context}
+
+
+def build(mail: Mail, language: str) -> GuestEmail:
+    parts = render(mail, language)
+    host = mail.appointment.host
+    guest = mail.guest
+    to_name = formatting.clip(guest.name, 100)
+    headers = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+    if mail.message_id:
+        headers["Message-ID"] = mail.message_id
+    message = GuestEmail(
+        parts["subject"],
+        parts["text"],
+        settings.DEFAULT_FROM_EMAIL,
+        [formataddr((to_name, guest.email)) if to_name else guest.email],
+        reply_to=[formataddr((formatting.clip(host.name, 100), host.email))],
+        headers=headers,
+        html=parts["html"],
+        inline_images=[(QR_CID, parts["qr_png"])] if parts["qr_png"] else [],
+    )
+    data, method = _ics(mail)
+    message.attach(_calendar_part(data, method))
+    return message

@@ -1,0 +1,219 @@
+"""At send time, with fresh data: is this row still worth sending, and what does it say?
+
+A row may have been overtaken since it was written: the appointment was cancelled or moved
+again, the guest removed, a newer e-mail already sent. `plan` returns either a Plan or the
+reason (stored on the row) why it is skipped. The rule that keeps a guest's inbox coherent:
+a mail always describes the appointment as it is *now*, and an update is only sent when what
+the guest was last told differs from that (so an older update never follows a newer one).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Max
+
+from portier.invitations.content import Mail, guest_language
+from portier.invitations.models import Kind, Notification, Status
+from portier.invitations.services import SERIES_KINDS, is_guest_address, is_past, is_relevant
+from portier.visits.models import (
+    Appointment,
+    AppointmentStatus,
+    AppointmentVersion,
+    Guest,
+    GuestKind,
+)
+
+
+@dataclass
+class Plan:
+    mail: Mail
+    language: str
+    sent_version: int | None = None
+    data: dict = field(default_factory=dict)  # merged into the row's data once sent
+
+
+def _sent_invited(lane: str, *, series_level: bool) -> bool:
+    kinds = SERIES_KINDS if series_level else (Kind.INVITATION, Kind.CANCELLATION)
+    last = (
+        Notification.objects.filter(lane=lane, kind__in=kinds, status=Status.SENT)
+        .order_by("-sent_at", "-pk")
+        .first()
+    )
+    return last is not None and last.kind in (Kind.INVITATION, Kind.SERIES_INVITATION)
+
+
+def _version_fp(appointment, number: int) -> dict | None:
+    row = AppointmentVersion.objects.filter(appointment=appointment, number=number).first()
+    return row.fingerprint if row else None
+
+
+def _known_version(row, appointment) -> int:
+    """The newest version of this appointment the guest was sent."""
+    sent = Notification.objects.filter(lane=row.lane, status=Status.SENT)
+    known = (
+        sent.filter(appointment=appointment, kind__in=(Kind.INVITATION, Kind.UPDATE)).aggregate(
+            v=Max("sent_version")
+        )["v"]
+        or 0
+    )
+    if appointment.series_id:
+        for invitation in sent.filter(kind=Kind.SERIES_INVITATION):
+            seen = invitation.data.get("seen", {}).get(str(appointment.pk))
+            known = max(known, seen or 1)  # unlisted dates: the rule's, i.e. the original
+    return known
+
+
+def _occurrence_skip(appointment, guest, now) -> str:
+    if appointment.is_cancelled:
+        return "the appointment is cancelled"
+    if appointment.is_held:
+        return "the appointment is on hold (unknown location code)"
+    if is_past(appointment, now):
+        return "the appointment is over"
+    if guest.removed_at is not None or guest.kind != GuestKind.GUEST:
+        return "no longer a guest of the appointment"
+    return ""
+
+
+def _plan_appointment(row, now) -> Plan | str:
+    appointment = Appointment.objects.select_related(
+        "company", "host", "location__company", "series"
+    ).get(pk=row.appointment_id)
+    guest = Guest.objects.get(pk=row.guest_id)
+    if not is_guest_address(row.recipient, company=appointment.company, host=appointment.host):
+        return "not a guest address"
+    series = appointment.series
+    language = guest_language(guest, appointment.location)
+    original = _version_fp(appointment, 1) if series else None
+    fp = appointment.fingerprint
+    if row.kind == Kind.INVITATION:
+        if reason := _occurrence_skip(appointment, guest, now):
+            return reason
+        if _sent_invited(row.lane, series_level=False):
+            return "already invited"
+        mail = Mail("invitation", appointment, guest, fp=fp)
+        return Plan(mail, language, sent_version=appointment.version)
+    if row.kind == Kind.UPDATE:
+        if reason := _occurrence_skip(appointment, guest, now):
+            return reason
+        if series is not None and series.status == AppointmentStatus.CANCELLED:
+            return "the series is cancelled"
+        if not _sent_invited(row.lane, series_level=series is not None):
+            return "not invited yet: the invitation will show the current state"
+        known = _known_version(row, appointment)
+        if known >= appointment.version:
+            return "superseded: the guest was already sent this or a newer version"
+        before = _version_fp(appointment, known) or original or fp
+        changed = [k for k in fp if k != "guests" and before.get(k) != fp.get(k)]
+        if not is_relevant(changed, series=series):
+            return "nothing the guest sees changed since their last e-mail"
+        mail = Mail("update", appointment, guest, fp=fp, before=before, original=original)
+        mail.series = series
+        return Plan(mail, language, sent_version=appointment.version)
+    # a cancellation: of the appointment, of one date of a series, or of this guest's place
+    if is_past(appointment, now):
+        return "the appointment is over"
+    if not _sent_invited(row.lane, series_level=series is not None):
+        return "never invited"
+    removed = bool(row.data.get("removed"))
+    back = guest.removed_at is None and guest.kind == GuestKind.GUEST
+    if not appointment.is_cancelled and (not removed or back):
+        return "the guest is expected again"
+    if series is not None and _series_cancellation_covers(row.lane, appointment):
+        return "covered by the series cancellation"
+    if series is None and _already_cancelled(row, appointment):
+        return "already cancelled"
+    mail = Mail("cancellation", appointment, guest, fp=fp, original=original, removed=removed)
+    mail.series = series
+    return Plan(mail, language, sent_version=appointment.version)
+
+
+def _already_cancelled(row, appointment) -> bool:
+    last = (
+        Notification.objects.filter(
+            lane=row.lane,
+            appointment=appointment,
+            kind__in=(Kind.INVITATION, Kind.CANCELLATION),
+            status=Status.SENT,
+        )
+        .order_by("-sent_at", "-pk")
+        .first()
+    )
+    return last is not None and last.kind == Kind.CANCELLATION
+
+
+def _series_cancellation_covers(lane: str, appointment) -> bool:
+    for row in Notification.objects.filter(lane=lane, kind=Kind.SERIES_CANCELLATION).shown():
+        ends_after = row.data.get("ends_after")
+        if not ends_after or appointment.starts_at >= datetime.fromisoformat(ends_after):
+            return True
+    return False
+
+
+def _occurrences(series, email: str, now, *, active_only=True, since=None) -> list:
+    """(appointment, guest) for this guest's upcoming dates of the series, by start."""
+    guests = Guest.objects.filter(
+        appointment__series=series,
+        email=email,
+        kind=GuestKind.GUEST,
+        appointment__ends_at__gt=now,
+    ).select_related("appointment__location__company", "appointment__host", "appointment__company")
+    if active_only:
+        guests = guests.filter(
+            removed_at__isnull=True,
+            appointment__status=AppointmentStatus.ACTIVE,
+            appointment__held_code="",
+        )
+    if since is not None:
+        guests = guests.filter(appointment__starts_at__gte=since)
+    pairs = [(g.appointment, g) for g in guests]
+    return sorted(pairs, key=lambda pair: pair[0].starts_at)
+
+
+def _plan_series(row, now) -> Plan | str:
+    series = row.series
+    if row.kind == Kind.SERIES_INVITATION:
+        if series.status == AppointmentStatus.CANCELLED:
+            return "the series is cancelled"
+        if _sent_invited(row.lane, series_level=True):
+            return "already invited"
+        dates = _occurrences(series, row.recipient, now)
+        if not dates:
+            return "no upcoming dates"
+        first, guest = dates[0]
+        if not is_guest_address(row.recipient, company=series.company, host=first.host):
+            return "not a guest address"
+        mail = Mail(
+            "series-invitation",
+            first,
+            guest,
+            fp=first.fingerprint,
+            series=series,
+            occurrences=dates,
+        )
+        seen = {str(a.pk): a.version for a, _g in dates}
+        return Plan(mail, guest_language(guest, first.location), data={"seen": seen})
+    if not _sent_invited(row.lane, series_level=True):
+        return "never invited"
+    ends_after = row.data.get("ends_after")
+    since = datetime.fromisoformat(ends_after) if ends_after else None
+    dates = _occurrences(series, row.recipient, now, active_only=False, since=since)
+    if not dates:
+        return "no upcoming dates"
+    first, guest = dates[0]
+    mail = Mail(
+        "series-cancellation",
+        first,
+        guest,
+        fp=first.fingerprint,
+        series=series,
+        occurrences=dates,
+        ends_after=since,
+    )
+    return Plan(mail, guest_language(guest, first.location))
+
+
+def plan(row, now) -> Plan | str:
+    if row.kind in SERIES_KINDS:
+        return _plan_series(row, now)
+    return _plan_appointment(row, now)

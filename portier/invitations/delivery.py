@@ -1,0 +1,190 @@
+"""Sending the outbox: claim a due row, decide with fresh data, send over one SMTP connection
+per batch, record the outcome. Temporary SMTP errors back off for up to 24 hours; a refused
+recipient (5xx) fails the row at once, with the server's answer as the reason.
+
+Two workers never send the same row: a row is claimed by one conditional UPDATE
+(queued -> sending), on PostgreSQL after `SELECT ... FOR UPDATE SKIP LOCKED`; a guest's rows
+of one lane are sent one at a time (the lane's first row is locked while claiming).
+"""
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.mail import get_connection
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from portier.invitations import content
+from portier.invitations.decisions import plan
+from portier.invitations.models import Notification, Status
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+GIVE_UP_AFTER = timedelta(hours=24)
+MAX_DELAY = timedelta(hours=1)
+STUCK_AFTER = timedelta(minutes=10)  # a "sending" row this old belonged to a dead worker
+
+
+@dataclass
+class Report:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    retried: int = 0
+    busy: int = 0
+
+
+class _Sender:
+    """One SMTP connection for the batch, opened on first use, reopened after it broke."""
+
+    def __init__(self):
+        self.connection = None
+
+    def send(self, message) -> None:
+        if self.connection is None:
+            self.connection = get_connection(fail_silently=False)
+            self.connection.open()
+        try:
+            self.connection.send_messages([message])
+        except smtplib.SMTPRecipientsRefused:
+            raise  # the server said no to this address and reset: the connection is fine
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            finally:
+                self.connection = None
+
+
+def classify(exc: Exception) -> tuple[bool, bool, str]:
+    """(permanent, connection_down, reason) for an error raised while sending."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        answers = list(exc.recipients.values())
+        reason = "; ".join(f"{code} {_text(msg)}" for code, msg in answers)
+        return all(500 <= code < 600 for code, _m in answers), False, reason
+    if isinstance(exc, smtplib.SMTPDataError) and 500 <= exc.smtp_code < 600:
+        return True, False, f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return False, exc.smtp_code == 421, f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    if isinstance(exc, smtplib.SMTPServerDisconnected | OSError):
+        return False, True, f"mail server unreachable: {exc}"
+    return False, False, f"{type(exc).__name__}: {exc}"
+
+
+def _text(value) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+
+def _claim(pk: int, now) -> Notification | None:
+    features = connection.features
+    with transaction.atomic():
+        rows = Notification.objects.filter(pk=pk, status=Status.QUEUED, next_attempt_at__lte=now)
+        if features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        row = rows.only("pk", "lane").first()
+        if row is None:
+            return None
+        lane = Notification.objects.filter(lane=row.lane)
+        if features.has_select_for_update:
+            # Serialises claims within a lane; lock order (head, then nothing) cannot deadlock.
+            head = lane.order_by("pk").select_for_update().values_list("pk", flat=True).first()
+            assert head is not None
+        if lane.filter(status=Status.SENDING).exclude(pk=pk).exists():
+            return None  # an earlier e-mail to this guest is on its way: keep order
+        claimed = Notification.objects.filter(pk=pk, status=Status.QUEUED).update(
+            status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
+        )
+    if not claimed:
+        return None
+    return Notification.objects.select_related("series__company").get(pk=pk)
+
+
+def _finish(row, **fields) -> None:
+    Notification.objects.filter(pk=row.pk, status=Status.SENDING).update(
+        claimed_at=None, updated=timezone.now(), **fields
+    )
+
+
+def _retry(row, now, reason: str) -> tuple[str, object]:
+    if now - row.created >= GIVE_UP_AFTER:
+        _finish(row, status=Status.FAILED, last_error=f"gave up after 24 hours: {reason}"[:2000])
+        return "failed", None
+    delay = min(timedelta(minutes=2 ** max(row.attempts - 1, 0)), MAX_DELAY)
+    next_attempt = min(now + delay, row.created + GIVE_UP_AFTER)
+    _finish(row, status=Status.QUEUED, next_attempt_at=next_attempt, last_error=reason[:2000])
+    return "retried", next_attempt
+
+
+def deliver(row, sender: _Sender, now) -> tuple[str, bool, object]:
+    """Send one claimed row; returns (outcome, connection_down, next_attempt)."""
+    try:
+        decision = plan(row, now)
+        if isinstance(decision, str):
+            _finish(row, status=Status.SKIPPED, last_error=decision)
+            return "skipped", False, None
+        message = content.build(decision.mail, decision.language)
+        message.extra_headers["Message-ID"] = row.message_id
+    except Exception as exc:  # a bug or bad data: keep the row, retry later, say why
+        log.exception("could not compose guest e-mail %s", row.pk)
+        outcome, when = _retry(row, now, f"could not compose: {type(exc).__name__}: {exc}")
+        return outcome, False, when
+    try:
+        sender.send(message)
+    except Exception as exc:
+        permanent, down, reason = classify(exc)
+        log.warning("guest e-mail %s to %s: %s", row.pk, row.recipient, reason)
+        if permanent:
+            _finish(row, status=Status.FAILED, last_error=reason[:2000])
+            return "failed", False, None
+        outcome, when = _retry(row, now, reason)
+        return outcome, down, when
+    _finish(
+        row,
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        sent_version=decision.sent_version,
+        data={**row.data, **decision.data},
+        last_error="",
+    )
+    return "sent", False, None
+
+
+def deliver_due(*, now=None, limit: int = BATCH) -> Report:
+    """Send what is due, oldest first. Safe to run in several workers at once."""
+    now = now or timezone.now()
+    report = Report()
+    due = list(Notification.objects.due(now).order_by("pk").values_list("pk", flat=True)[:limit])
+    sender = _Sender()
+    try:
+        for index, pk in enumerate(due):
+            row = _claim(pk, now)
+            if row is None:
+                report.busy += 1
+                continue
+            outcome, down, next_attempt = deliver(row, sender, now)
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if down:
+                # The server is away: everything else waits as long as this row does.
+                Notification.objects.filter(pk__in=due[index + 1 :], status=Status.QUEUED).update(
+                    next_attempt_at=next_attempt
+                )
+                break
+    finally:
+        sender.close()
+    return report
+
+
+def release_stuck(now=None) -> int:
+    """Rows left 'sending' by a worker that died go back to the queue."""
+    now = now or timezone.now()
+    return Notification.objects.filter(
+        status=Status.SENDING, claimed_at__lt=now - STUCK_AFTER
+    ).update(status=Status.QUEUED, claimed_at=None, next_attempt_at=now)

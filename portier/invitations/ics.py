@@ -1,0 +1,168 @@
+"""The .ics a guest can add to their calendar: its own UID per guest (never the host's event's),
+SEQUENCE from the appointment version, METHOD:REQUEST or METHOD:CANCEL."""
+
+import hashlib
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+import icalendar
+from django.conf import settings
+from django.utils import timezone
+
+PRODID = "-//Portier//Visitor management//EN"
+
+
+def _domain() -> str:
+    return urlsplit(settings.PORTIER_BASE_URL).hostname or "portier.invalid"
+
+
+def _email_hash(email: str) -> str:
+    return hashlib.sha256(email.lower().encode()).hexdigest()[:16]
+
+
+def appointment_uid(appointment_id, email: str) -> str:
+    return f"portier-a{appointment_id}-{_email_hash(email)}@{_domain()}"
+
+
+def series_uid(series_id, email: str) -> str:
+    return f"portier-s{series_id}-{_email_hash(email)}@{_domain()}"
+
+
+def _calendar(method: str) -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("method", method)
+    return cal
+
+
+def _times(event: icalendar.Event, fp: dict, zone) -> None:
+    if fp["all_day"] and fp.get("start_date"):
+        event.add("dtstart", date.fromisoformat(fp["start_date"]))
+        event.add("dtend", date.fromisoformat(fp["end_date"] or fp["start_date"]))
+    else:
+        event.add("dtstart", datetime.fromisoformat(fp["starts_at"]).astimezone(zone))
+        event.add("dtend", datetime.fromisoformat(fp["ends_at"]).astimezone(zone))
+
+
+def _recurrence_id(event: icalendar.Event, original: dict, zone) -> None:
+    if original["all_day"] and original.get("start_date"):
+        event.add("recurrence-id", date.fromisoformat(original["start_date"]))
+    else:
+        event.add("recurrence-id", datetime.fromisoformat(original["starts_at"]).astimezone(zone))
+
+
+def _event(
+    *, uid, sequence, fp, zone, host, guest_email, guest_name, url, cancelled
+) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("sequence", sequence)
+    event.add("dtstamp", timezone.now())
+    _times(event, fp, zone)
+    event.add("summary", fp["title"])
+    address = ", ".join(
+        line.strip() for line in fp["location_address"].splitlines() if line.strip()
+    )
+    event.add("location", f"{fp['location_name']}, {address}" if address else fp["location_name"])
+    event.add("description", url)
+    event.add("url", url)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    organizer = icalendar.vCalAddress(f"mailto:{host.email}")
+    organizer.params["CN"] = icalendar.vText(host.name or host.email)
+    event.add("organizer", organizer)
+    attendee = icalendar.vCalAddress(f"mailto:{guest_email}")
+    if guest_name:
+        attendee.params["CN"] = icalendar.vText(guest_name)
+    attendee.params["ROLE"] = icalendar.vText("REQ-PARTICIPANT")
+    attendee.params["RSVP"] = icalendar.vText("FALSE")
+    event.add("attendee", attendee)
+    return event
+
+
+def _finish(cal: icalendar.Calendar) -> bytes:
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def for_appointment(*, appointment, fp, email, name, url, cancel: bool) -> bytes:
+    cal = _calendar("CANCEL" if cancel else "REQUEST")
+    cal.add_component(
+        _event(
+            uid=appointment_uid(appointment.pk, email),
+            sequence=appointment.version,
+            fp=fp,
+            zone=appointment.location.zone,
+            host=appointment.host,
+            guest_email=email,
+            guest_name=name,
+            url=url,
+            cancelled=cancel,
+        )
+    )
+    return _finish(cal)
+
+
+def for_occurrence(*, appointment, fp, original, email, name, url, cancel: bool) -> bytes:
+    """One date of a series: the series' UID with the occurrence's original start."""
+    cal = _calendar("CANCEL" if cancel else "REQUEST")
+    event = _event(
+        uid=series_uid(appointment.series_id, email),
+        sequence=appointment.version,
+        fp=fp,
+        zone=appointment.location.zone,
+        host=appointment.host,
+        guest_email=email,
+        guest_name=name,
+        url=url,
+        cancelled=cancel,
+    )
+    _recurrence_id(event, original, appointment.location.zone)
+    cal.add_component(event)
+    return _finish(cal)
+
+
+def _rrules(rule: str) -> list:
+    found = []
+    for line in rule.splitlines():
+        name, _sep, value = line.strip().partition(":")
+        if name.upper() == "RRULE" and value:
+            try:
+                found.append(icalendar.vRecur.from_ical(value))
+            except ValueError:
+                return []
+    return found
+
+
+def for_series(*, series, first, occurrences, email, name, url, cancel, ends_after=None) -> bytes:
+    """The whole series: `first` (an appointment) anchors it; the calendar's RRULE when it
+    parses, else the known dates as RDATE. ends_after: cancel only the dates from then on."""
+    cal = _calendar("CANCEL" if cancel else "REQUEST")
+    zone = first.location.zone
+    fields = {
+        "host": first.host,
+        "guest_email": email,
+        "guest_name": name,
+        "url": url,
+        "zone": zone,
+    }
+    uid = series_uid(series.pk, email)
+    if cancel and ends_after is not None:
+        for occurrence in occurrences:
+            event = _event(uid=uid, sequence=1, fp=occurrence.fingerprint, cancelled=True, **fields)
+            _recurrence_id(event, occurrence.fingerprint, zone)
+            cal.add_component(event)
+        return _finish(cal)
+    event = _event(
+        uid=uid, sequence=1 if cancel else 0, fp=first.fingerprint, cancelled=cancel, **fields
+    )
+    rrules = _rrules(series.rule)
+    for rrule in rrules:
+        event.add("rrule", rrule)
+    if not rrules:
+        for occurrence in occurrences:
+            if occurrence.pk != first.pk:
+                event.add("rdate", occurrence.starts_at.astimezone(zone))
+    cal.add_component(event)
+    return _finish(cal)
