@@ -117,6 +117,7 @@ class Calendar(models.Model):
     sync_requested_at = models.DateTimeField(null=True, blank=True)
     sync_queued = models.BooleanField(default=False)
     sync_lease_until = models.DateTimeField(null=True, blank=True)
+    sync_started_at = models.DateTimeField(null=True, blank=True)
 
     objects = CalendarQuerySet.as_manager()
 

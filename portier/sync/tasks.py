@@ -25,8 +25,22 @@ def request_sync(calendar_id: int) -> bool:
     Calendar.objects.filter(pk=calendar_id).update(sync_requested_at=now)
     enqueued = Calendar.objects.filter(pk=calendar_id, sync_queued=False).update(sync_queued=True)
     if enqueued:
-        transaction.on_commit(lambda: sync_calendar_task(calendar_id))
+        transaction.on_commit(lambda: _enqueue(calendar_id))
     return bool(enqueued)
+
+
+def _enqueue(calendar_id: int) -> None:
+    """Leading edge at once; within the cool-down after a sync started, one trailing sync at
+    its end. A burst of notifications thus costs two syncs, a lone change no waiting."""
+    cooldown = timedelta(milliseconds=settings.PORTIER_SYNC_DEBOUNCE_MS)
+    started = (
+        Calendar.objects.filter(pk=calendar_id).values_list("sync_started_at", flat=True).first()
+    )
+    delay = (started + cooldown - timezone.now()).total_seconds() if started else 0
+    if delay > 0:
+        sync_calendar_task.schedule(args=(calendar_id,), delay=delay)
+    else:
+        sync_calendar_task(calendar_id)
 
 
 def run_sync(calendar_id: int) -> engine.SyncResult | None:
@@ -37,7 +51,7 @@ def run_sync(calendar_id: int) -> engine.SyncResult | None:
     got_lease = (
         Calendar.objects.filter(pk=calendar_id)
         .filter(Q(sync_lease_until__isnull=True) | Q(sync_lease_until__lt=now))
-        .update(sync_lease_until=now + LEASE, sync_requested_at=None)
+        .update(sync_lease_until=now + LEASE, sync_requested_at=None, sync_started_at=now)
     )
     if not got_lease:
         return None  # the running sync will see sync_requested_at and follow up

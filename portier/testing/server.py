@@ -64,6 +64,34 @@ class Served:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def sql(self, query: str, params: tuple = ()) -> list[tuple]:
+        """Read the served instance's own database (what an operator's psql would show)."""
+        database_url = self.env.get("DATABASE_URL")
+        if database_url:
+            import psycopg
+
+            with psycopg.connect(database_url) as conn:
+                return conn.execute(query.replace("?", "%s"), params).fetchall()
+        import sqlite3
+
+        path = Path(self.env["PORTIER_DATA_DIR"]) / "portier.sqlite3"
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            return conn.execute(query, params).fetchall()
+        finally:
+            conn.close()
+
+    def wait_for(self, query: str, params: tuple = (), timeout: float = 20, until=bool):
+        """Poll a query until `until(rows)` holds; returns (rows, seconds waited)."""
+        started = time.monotonic()
+        while True:
+            rows = self.sql(query, params)
+            if until(rows):
+                return rows, time.monotonic() - started
+            if time.monotonic() - started > timeout:
+                raise AssertionError(f"timed out waiting for {query!r}: {rows}\n{self.log()}")
+            time.sleep(0.05)
+
 
 @contextlib.contextmanager
 def portier_serve(data_dir: Path, extra_env: dict | None = None, timeout: float = 60):

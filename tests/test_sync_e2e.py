@@ -1,0 +1,156 @@
+"""The whole chain with real processes: Google fake -> push -> `portier serve` (gunicorn +
+Huey consumer) -> appointment, measured. Google is the fake, everything else is real."""
+
+import re
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+
+from portier.testing.fakes.google import FakeGoogle
+from portier.testing.server import portier_serve
+
+pytestmark = pytest.mark.slow
+
+ADMIN = "alice@acme.example"
+MARKER = "invite@portier.example"
+
+
+def csrf(session, url):
+    page = session.get(url)
+    assert page.status_code == 200, page.text[-3000:]
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+
+def login(base_url, email, password):
+    session = requests.Session()
+    token = csrf(session, base_url + "/accounts/login/")
+    response = session.post(
+        base_url + "/accounts/login/",
+        data={"username": email, "password": password, "csrfmiddlewaretoken": token},
+        allow_redirects=False,
+    )
+    assert response.status_code == 302
+    return session
+
+
+@pytest.fixture
+def fake():
+    with FakeGoogle() as google:
+        google.add_account(ADMIN, name="Alice", time_zone="Europe/Berlin")
+        yield google
+
+
+def google_env(fake):
+    return {
+        "GOOGLE_CLIENT_ID": fake.client_id,
+        "GOOGLE_CLIENT_SECRET": fake.client_secret,
+        "GOOGLE_AUTH_URI": fake.auth_uri,
+        "GOOGLE_TOKEN_URI": fake.token_uri,
+        "GOOGLE_REVOKE_URI": fake.revoke_uri,
+        "GOOGLE_API_URL": fake.api_url,
+        "PORTIER_INVITE_ADDRESS": MARKER,
+    }
+
+
+def setup_host(served, fake):
+    """createcompany, a location as primary, then Connect Google through the real views."""
+    output = served.portier(
+        "createcompany", "--name", "Acme", "--admin-email", ADMIN, "--password", "pw-for-alice-1"
+    )
+    token = re.search(r"API token: (\S+)", output).group(1)
+    api = {"Authorization": f"Bearer {token}"}
+    location = requests.post(
+        served.base_url + "/api/v1/locations",
+        json={"name": "HQ", "address": "Street 1, Berlin", "code": "HQ"},
+        headers=api,
+    ).json()
+    requests.patch(
+        served.base_url + "/api/v1/me", json={"primary_location_id": location["id"]}, headers=api
+    ).raise_for_status()
+    session = login(served.base_url, ADMIN, "pw-for-alice-1")
+    token = csrf(session, served.base_url + "/integrations/")
+    response = session.post(
+        served.base_url + "/integrations/google/connect/",
+        data={"csrfmiddlewaretoken": token},
+        allow_redirects=False,
+    )
+    back = fake.approve_url(response.headers["Location"], account=ADMIN)
+    page = session.get(back)
+    assert "is connected" in page.text, page.text[:2000]
+    return session
+
+
+def appointment_rows(served, title):
+    return served.sql(
+        "SELECT id, status, version FROM visits_appointment WHERE title = ?", (title,)
+    )
+
+
+def test_push_to_appointment_through_real_processes(tmp_path, fake):
+    with portier_serve(tmp_path, extra_env=google_env(fake)) as served:
+        setup_host(served, fake)
+        # The channel was opened at connect and Google's "sync" message was accepted.
+        assert len(fake.active_channels) == 1
+        served.wait_for("SELECT synced_at FROM integrations_calendar WHERE synced_at IS NOT NULL")
+
+        latencies = []
+        for i in range(5):
+            time.sleep(1.2)  # a lone change, past the cool-down of the previous sync
+            start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2 + i)
+            created = time.monotonic()
+            fake.create_event(
+                ADMIN,
+                summary=f"Visit {i}",
+                start=start,
+                end=start + timedelta(hours=1),
+                attendees=[("guest@initech.example", "Guest"), (MARKER, "Portier")],
+            )
+            served.wait_for(
+                "SELECT id FROM visits_appointment WHERE title = ?", (f"Visit {i}",), timeout=30
+            )
+            latencies.append(time.monotonic() - created)
+        print(
+            f"\npush to appointment: median {statistics.median(latencies):.2f}s, "
+            f"max {max(latencies):.2f}s over {len(latencies)} events"
+        )
+
+        # A burst: 50 changes in about a second -> 50 notifications -> at most 2 syncs.
+        event = fake.create_event(
+            ADMIN,
+            summary="Burst",
+            start=datetime.now(UTC) + timedelta(days=9),
+            end=datetime.now(UTC) + timedelta(days=9, hours=1),
+            attendees=[("guest@initech.example", "Guest"), (MARKER, "Portier")],
+        )
+        served.wait_for("SELECT id FROM visits_appointment WHERE title = ?", ("Burst",))
+        time.sleep(2.5)  # let the follow-up of the creation settle
+
+        def syncs():
+            return sum(
+                1
+                for method, path, query in list(fake.requests)
+                if method == "GET" and path.endswith("/events") and "pageToken" not in query
+            )
+
+        before = syncs()
+        for n in range(50):
+            fake.update_event(ADMIN, event["id"], description=f"edit {n}")
+        fake.update_event(ADMIN, event["id"], summary="Burst (final)")
+        served.wait_for(
+            "SELECT id FROM visits_appointment WHERE title = ?", ("Burst (final)",), timeout=30
+        )
+        time.sleep(3)
+        burst_syncs = syncs() - before
+        print(f"51 notifications -> {burst_syncs} syncs")
+        assert 1 <= burst_syncs <= 2
+
+        # Deleting the event cancels the appointment.
+        fake.delete_event(ADMIN, event["id"])
+        served.wait_for(
+            "SELECT status FROM visits_appointment WHERE title = ?",
+            ("Burst (final)",),
+            until=lambda rows: rows and rows[0][0] == "cancelled",
+        )
