@@ -1,0 +1,123 @@
+"""Sync throughput: a full and an incremental sync of N events through the Google fake, with
+the real client library, compared with a raw fetch + JSON decode of the same pages.
+
+    .venv/bin/python bench/sync_throughput.py [--events 10000] [--marked 1.0]
+
+Prints events per second, the ratio to the raw fetch, and peak memory.
+"""
+
+import argparse
+import resource
+import time
+from datetime import UTC, datetime, timedelta
+
+from _setup import django_with_fresh_database
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--marked", type=float, default=1.0, help="share carrying the marker")
+    args = parser.parse_args()
+    django_with_fresh_database()
+
+    import requests
+    from django.conf import settings
+
+    from portier.companies.services import create_company
+    from portier.integrations.services import tokens_of
+    from portier.locations.services import create_location
+    from portier.sync.tasks import run_sync
+    from portier.testing.fakes.google import FakeGoogle
+    from portier.testing.google import connect_google
+    from portier.visits.models import Appointment
+
+    fake = FakeGoogle().start()
+    for name in ("CLIENT_ID", "CLIENT_SECRET"):
+        setattr(settings, f"GOOGLE_{name}", getattr(fake, name.lower()))
+    settings.GOOGLE_AUTH_URI, settings.GOOGLE_TOKEN_URI = fake.auth_uri, fake.token_uri
+    settings.GOOGLE_REVOKE_URI, settings.GOOGLE_API_URL = fake.revoke_uri, fake.api_url
+    settings.GOOGLE_PAGE_SIZE = 2500
+    settings.GOOGLE_USER_REQUESTS_PER_SECOND = 0
+    settings.PORTIER_INVITE_ADDRESS = "invite@portier.example"
+    company, host = create_company(
+        name="Bench", admin_email="host@bench.example", password="x-bench-password-1"
+    )
+    host.primary_location = create_location(
+        company=company, name="HQ", address="Street 1", time_zone="Europe/Berlin"
+    )
+    host.save()
+    fake.add_account("host@bench.example", name="Host", time_zone="Europe/Berlin")
+    base = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    every = max(1, round(1 / args.marked)) if args.marked > 0 else 0
+    ids = []
+    for i in range(args.events):
+        start = base + timedelta(minutes=30 * i)
+        people = [(f"guest{i}@ext.example", f"Guest {i}")]
+        if every and i % every == 0:
+            people.append(("invite@portier.example", "Portier"))
+        ids.append(
+            fake.create_event(
+                "host@bench.example",
+                summary=f"Visit {i}",
+                start=start,
+                end=start + timedelta(minutes=30),
+                attendees=people,
+            )["id"]
+        )
+    connection = connect_google(host, fake, "host@bench.example")
+    calendar = connection.calendars.get(is_primary=True)
+
+    def raw_fetch(sync_token=None) -> float:
+        """The floor: the same pages over HTTP with requests + json(), nothing else."""
+        token = tokens_of(connection).access_token
+        url = fake.api_url + "calendars/host%40bench.example/events"
+        params = {"singleEvents": "true", "maxResults": "2500"}
+        if sync_token:
+            params["syncToken"] = sync_token
+        else:
+            params["timeMin"] = (datetime.now(UTC) - timedelta(days=1)).strftime(
+                "%Y-%m-%dT%H:%M:%SZ"
+            )
+        started = time.perf_counter()
+        with requests.Session() as session:
+            while True:
+                body = session.get(
+                    url, params=params, headers={"Authorization": f"Bearer {token}"}
+                ).json()
+                if "nextPageToken" not in body:
+                    break
+                params["pageToken"] = body["nextPageToken"]
+        return time.perf_counter() - started
+
+    raw_full = raw_fetch()
+    started = time.perf_counter()
+    run_sync(calendar.pk)
+    full = time.perf_counter() - started
+    appointments = Appointment.objects.count()
+
+    cursor = type(calendar).objects.get(pk=calendar.pk).sync_cursor
+    for i, event_id in enumerate(ids):
+        fake.update_event("host@bench.example", event_id, summary=f"Visit {i} (changed)")
+    raw_incremental = raw_fetch(cursor)
+    started = time.perf_counter()
+    run_sync(calendar.pk)
+    incremental = time.perf_counter() - started
+    fake.stop()
+
+    n = args.events
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"events: {n}, marked: {appointments} appointments, SQLite, page size 2500")
+    print(
+        f"full sync:        {full:7.2f} s  {n / full:8.0f} events/s  "
+        f"raw fetch {raw_full:5.2f} s  ratio {full / raw_full:5.1f}x"
+    )
+    print(
+        f"incremental sync: {incremental:7.2f} s  {n / incremental:8.0f} events/s  "
+        f"raw fetch {raw_incremental:5.2f} s  ratio {incremental / raw_incremental:5.1f}x"
+    )
+    print(f"peak memory (this process, fake included): {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
