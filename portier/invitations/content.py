@@ -68,23 +68,34 @@ def guest_page_url(guest) -> str:
 
 @dataclass
 class Mail:
-    """What to say. fp is the appointment's guest-visible state (visits.compute_fingerprint)."""
+    """What to say. fp is the appointment's guest-visible state (visits.compute_fingerprint).
+
+    Dates of a series: `moves` (update) and `dates` (cancellation, series-cancellation) hold
+    (appointment, guest, before-or-original fingerprint) for each date concerned.
+    """
 
     kind: str
-    appointment: object  # for series kinds: the next occurrence
+    appointment: object  # series kinds: the first date concerned
     guest: object
     fp: dict
     before: dict | None = None  # update: what the guest was last told
-    original: dict | None = None  # an occurrence of a series: its first version
+    original: dict | None = None  # a date of a series: its first version
     series: object | None = None
-    occurrences: list = field(default_factory=list)  # series: (appointment, guest) upcoming
+    occurrences: list = field(default_factory=list)  # series-invitation: (appointment, guest)
+    moves: list = field(default_factory=list)  # (appointment, before fp, original fp)
+    dates: list = field(default_factory=list)  # cancelled: (appointment, guest, original fp)
     removed: bool = False
-    ends_after: object | None = None  # series-cancellation: the series ends instead
+    ends_after: object | None = None  # series-cancellation: no more dates from then on
+    partial: bool = False  # series-cancellation: only these dates; the others stay
     message_id: str | None = None
 
     @property
     def is_occurrence(self) -> bool:
         return self.series is not None and self.kind in ("update", "cancellation")
+
+
+def _when(appointment, fp=None) -> str:
+    return formatting.when(fp or appointment.fingerprint, appointment.location.zone)
 
 
 def _context(mail: Mail, zone) -> dict:
@@ -109,56 +120,56 @@ def _context(mail: Mail, zone) -> dict:
         "removed": mail.removed,
         "occurrence": mail.is_occurrence,
         "changes": [],
+        "moves": [],
     }
     if mail.before is not None:
-        keys = formatting.TIME_KEYS + formatting.PLACE_KEYS if mail.is_occurrence else None
         context["changes"] = formatting.changes(
-            mail.before,
-            fp,
-            zone_before=formatting.zone_of(mail.before, zone),
-            zone_after=zone,
-            keys=keys,
+            mail.before, fp, zone_before=formatting.zone_of(mail.before, zone), zone_after=zone
         )
     if mail.is_occurrence and mail.original is not None:
         context["original_when"] = formatting.when(mail.original, zone)
+    for moved, before, _original in mail.moves:
+        context["moves"].append({"old": _when(moved, before), "new": _when(moved)})
     if mail.series is not None:
         context["series_title"] = formatting.clip(mail.series.title or fp["title"])
         context["rule"] = formatting.rule_in_words(mail.series.rule)
-        context["dates"] = [
-            {"when": formatting.when(a.fingerprint, a.location.zone), "code": g.check_in_code}
-            for a, g in mail.occurrences[:8]
-        ]
-        context["more_dates"] = max(len(mail.occurrences) - 8, 0)
+        pairs = mail.occurrences or [(a, g) for a, g, _o in mail.dates]
+        context["dates"] = [{"when": _when(a), "code": g.check_in_code} for a, g in pairs[:8]]
+        context["more_dates"] = max(len(pairs) - 8, 0)
+        context["partial"] = mail.partial
         if mail.ends_after is not None:
             context["ends_after"] = formatting.day(mail.ends_after.astimezone(zone))
     return context
 
 
 def _ics(mail: Mail) -> tuple[bytes, str]:
-    appointment, guest = mail.appointment, mail.guest
-    url = guest_page_url(guest)
+    guest = mail.guest
     cancel = mail.kind in ("cancellation", "series-cancellation")
-    common = {"email": guest.email, "name": formatting.clip(guest.name, 100), "url": url}
-    if mail.kind.startswith("series-"):
-        occurrences = [a for a, _g in mail.occurrences]
+    common = {"email": guest.email, "name": formatting.clip(guest.name, 100)}
+    common["url"] = guest_page_url(guest)
+    if mail.kind == "series-invitation" or (
+        mail.kind == "series-cancellation" and not mail.partial and mail.ends_after is None
+    ):
+        pairs = mail.occurrences or [(a, g) for a, g, _o in mail.dates]
         data = ics.for_series(
             series=mail.series,
-            first=appointment,
-            occurrences=occurrences,
+            first=mail.appointment,
+            occurrences=[a for a, _g in pairs],
             cancel=cancel,
-            ends_after=mail.ends_after,
             **common,
         )
+    elif mail.kind == "series-cancellation":
+        dates = [(a, a.fingerprint, original) for a, _g, original in mail.dates]
+        data = ics.for_occurrences(series_id=mail.series.pk, dates=dates, cancel=True, **common)
     elif mail.is_occurrence:
-        data = ics.for_occurrence(
-            appointment=appointment,
-            fp=mail.fp,
-            original=mail.original or mail.fp,
-            cancel=cancel,
-            **common,
-        )
+        dates = [(a, a.fingerprint, original) for a, _b, original in mail.moves] or [
+            (mail.appointment, mail.fp, mail.original)
+        ]
+        data = ics.for_occurrences(series_id=mail.series.pk, dates=dates, cancel=cancel, **common)
     else:
-        data = ics.for_appointment(appointment=appointment, fp=mail.fp, cancel=cancel, **common)
+        data = ics.for_appointment(
+            appointment=mail.appointment, fp=mail.fp, cancel=cancel, **common
+        )
     return data, "CANCEL" if cancel else "REQUEST"
 
 

@@ -10,8 +10,6 @@ the guest was last told differs from that (so an older update never follows a ne
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Max
-
 from portier.invitations.content import Mail, guest_language
 from portier.invitations.models import Kind, Notification, Status
 from portier.invitations.services import SERIES_KINDS, is_guest_address, is_past, is_relevant
@@ -30,6 +28,8 @@ class Plan:
     language: str
     sent_version: int | None = None
     data: dict = field(default_factory=dict)  # merged into the row's data once sent
+    kind: str | None = None  # the row becomes this kind once sent (a folded series end)
+    folds: list = field(default_factory=list)  # queued rows this e-mail covers: skipped
 
 
 def _sent_invited(lane: str, *, series_level: bool) -> bool:
@@ -47,20 +47,25 @@ def _version_fp(appointment, number: int) -> dict | None:
     return row.fingerprint if row else None
 
 
-def _known_version(row, appointment) -> int:
+def _known_version(lane: str, appointment) -> int:
     """The newest version of this appointment the guest was sent."""
-    sent = Notification.objects.filter(lane=row.lane, status=Status.SENT)
-    known = (
-        sent.filter(appointment=appointment, kind__in=(Kind.INVITATION, Kind.UPDATE)).aggregate(
-            v=Max("sent_version")
-        )["v"]
-        or 0
-    )
-    if appointment.series_id:
-        for invitation in sent.filter(kind=Kind.SERIES_INVITATION):
-            seen = invitation.data.get("seen", {}).get(str(appointment.pk))
-            known = max(known, seen or 1)  # unlisted dates: the rule's, i.e. the original
+    known = 0
+    for sent in Notification.objects.filter(lane=lane, status=Status.SENT):
+        if sent.appointment_id == appointment.pk and sent.kind in (Kind.INVITATION, Kind.UPDATE):
+            known = max(known, sent.sent_version or 0)
+        seen = sent.data.get("seen", {})
+        if str(appointment.pk) in seen:
+            known = max(known, seen[str(appointment.pk)])
+        elif sent.kind == Kind.SERIES_INVITATION:
+            known = max(known, 1)  # a date it did not list: the rule's, i.e. the original
     return known
+
+
+def _fresh(row):
+    appointment = Appointment.objects.select_related(
+        "company", "host", "location__company", "series"
+    ).get(pk=row.appointment_id)
+    return appointment, Guest.objects.get(pk=row.guest_id)
 
 
 def _occurrence_skip(appointment, guest, now) -> str:
@@ -75,16 +80,53 @@ def _occurrence_skip(appointment, guest, now) -> str:
     return ""
 
 
+def _update_reason(row, appointment, guest, now) -> tuple[str, dict | None]:
+    """('', what the guest was last told) when this update is worth sending, else (reason, _)."""
+    series = appointment.series
+    if reason := _occurrence_skip(appointment, guest, now):
+        return reason, None
+    if series is not None and series.status == AppointmentStatus.CANCELLED:
+        return "the series is cancelled", None
+    if not _sent_invited(row.lane, series_level=series is not None):
+        return "not invited yet: the invitation will show the current state", None
+    known = _known_version(row.lane, appointment)
+    if known >= appointment.version:
+        return "superseded: the guest was already sent this or a newer version", None
+    fp = appointment.fingerprint
+    before = _version_fp(appointment, known) or _version_fp(appointment, 1) or fp
+    changed = [k for k in fp if k != "guests" and before.get(k) != fp.get(k)]
+    if not is_relevant(changed, series=series):
+        return "nothing the guest sees changed since their last e-mail", None
+    return "", before
+
+
+def _cancel_reason(row, appointment, guest, now) -> str:
+    series = appointment.series
+    if is_past(appointment, now):
+        return "the appointment is over"
+    if not _sent_invited(row.lane, series_level=series is not None):
+        return "never invited"
+    back = guest.removed_at is None and guest.kind == GuestKind.GUEST
+    if not appointment.is_cancelled and (not row.data.get("removed") or back):
+        return "the guest is expected again"
+    if series is not None and _series_cancellation_covers(row.lane, appointment):
+        return "covered by the series cancellation"
+    if series is None and _already_cancelled(row, appointment):
+        return "already cancelled"
+    return ""
+
+
+def _queued_in_lane(row, kind):
+    others = Notification.objects.filter(lane=row.lane, kind=kind, status=Status.QUEUED)
+    return list(others.exclude(pk=row.pk).order_by("pk"))
+
+
 def _plan_appointment(row, now) -> Plan | str:
-    appointment = Appointment.objects.select_related(
-        "company", "host", "location__company", "series"
-    ).get(pk=row.appointment_id)
-    guest = Guest.objects.get(pk=row.guest_id)
+    appointment, guest = _fresh(row)
     if not is_guest_address(row.recipient, company=appointment.company, host=appointment.host):
         return "not a guest address"
     series = appointment.series
     language = guest_language(guest, appointment.location)
-    original = _version_fp(appointment, 1) if series else None
     fp = appointment.fingerprint
     if row.kind == Kind.INVITATION:
         if reason := _occurrence_skip(appointment, guest, now):
@@ -94,38 +136,85 @@ def _plan_appointment(row, now) -> Plan | str:
         mail = Mail("invitation", appointment, guest, fp=fp)
         return Plan(mail, language, sent_version=appointment.version)
     if row.kind == Kind.UPDATE:
-        if reason := _occurrence_skip(appointment, guest, now):
+        reason, before = _update_reason(row, appointment, guest, now)
+        if reason:
             return reason
-        if series is not None and series.status == AppointmentStatus.CANCELLED:
-            return "the series is cancelled"
-        if not _sent_invited(row.lane, series_level=series is not None):
-            return "not invited yet: the invitation will show the current state"
-        known = _known_version(row, appointment)
-        if known >= appointment.version:
-            return "superseded: the guest was already sent this or a newer version"
-        before = _version_fp(appointment, known) or original or fp
-        changed = [k for k in fp if k != "guests" and before.get(k) != fp.get(k)]
-        if not is_relevant(changed, series=series):
-            return "nothing the guest sees changed since their last e-mail"
-        mail = Mail("update", appointment, guest, fp=fp, before=before, original=original)
-        mail.series = series
+        if series is not None:
+            return _plan_moves(row, appointment, guest, before, language, now)
+        mail = Mail("update", appointment, guest, fp=fp, before=before)
         return Plan(mail, language, sent_version=appointment.version)
-    # a cancellation: of the appointment, of one date of a series, or of this guest's place
-    if is_past(appointment, now):
-        return "the appointment is over"
-    if not _sent_invited(row.lane, series_level=series is not None):
-        return "never invited"
-    removed = bool(row.data.get("removed"))
-    back = guest.removed_at is None and guest.kind == GuestKind.GUEST
-    if not appointment.is_cancelled and (not removed or back):
-        return "the guest is expected again"
-    if series is not None and _series_cancellation_covers(row.lane, appointment):
-        return "covered by the series cancellation"
-    if series is None and _already_cancelled(row, appointment):
-        return "already cancelled"
-    mail = Mail("cancellation", appointment, guest, fp=fp, original=original, removed=removed)
-    mail.series = series
+    if reason := _cancel_reason(row, appointment, guest, now):
+        return reason
+    if series is not None:
+        return _plan_cancelled_dates(row, appointment, guest, language, now)
+    mail = Mail("cancellation", appointment, guest, fp=fp, removed=bool(row.data.get("removed")))
     return Plan(mail, language, sent_version=appointment.version)
+
+
+def _plan_moves(row, appointment, guest, before, language, now) -> Plan:
+    """Dates of a series that moved: one e-mail for all of this guest's queued ones."""
+    moves = [(appointment, before, _version_fp(appointment, 1))]
+    folds = []
+    for other in _queued_in_lane(row, Kind.UPDATE):
+        other_appointment, other_guest = _fresh(other)
+        if other_appointment.pk in {a.pk for a, _b, _o in moves}:
+            folds.append(other.pk)  # the same date again: this e-mail shows its newest state
+            continue
+        reason, other_before = _update_reason(other, other_appointment, other_guest, now)
+        if not reason:
+            moves.append((other_appointment, other_before, _version_fp(other_appointment, 1)))
+            folds.append(other.pk)
+    moves.sort(key=lambda move: move[0].starts_at)
+    mail = Mail(
+        "update",
+        appointment,
+        guest,
+        fp=appointment.fingerprint,
+        before=before,
+        original=moves[0][2] if len(moves) == 1 else None,
+        series=appointment.series,
+        moves=moves,
+    )
+    seen = {str(a.pk): a.version for a, _b, _o in moves}
+    return Plan(mail, language, appointment.version, data={"seen": seen}, folds=folds)
+
+
+def _plan_cancelled_dates(row, appointment, guest, language, now) -> Plan:
+    """Dates of a series cancelled for this guest: one e-mail for all queued ones; when no
+    date is left it is the end of the series for them."""
+    series = appointment.series
+    dates = [(appointment, guest, _version_fp(appointment, 1))]
+    folds = []
+    for other in _queued_in_lane(row, Kind.CANCELLATION):
+        other_appointment, other_guest = _fresh(other)
+        if not _cancel_reason(other, other_appointment, other_guest, now):
+            if other_appointment.pk not in {a.pk for a, _g, _o in dates}:
+                dates.append((other_appointment, other_guest, _version_fp(other_appointment, 1)))
+            folds.append(other.pk)
+    dates.sort(key=lambda date: date[0].starts_at)
+    left = _occurrences(series, row.recipient, now)
+    first, first_guest, original = dates[0]
+    if len(dates) == 1 and left:
+        mail = Mail(
+            "cancellation",
+            first,
+            first_guest,
+            fp=first.fingerprint,
+            original=original,
+            series=series,
+            removed=bool(row.data.get("removed")),
+        )
+        return Plan(mail, language, sent_version=first.version)
+    mail = Mail("series-cancellation", first, first_guest, fp=first.fingerprint, series=series)
+    mail.dates = dates
+    kind = None
+    if not left:
+        kind = Kind.SERIES_CANCELLATION  # nothing left: the series is over for this guest
+    elif max(a.starts_at for a, _g in left) < first.starts_at:
+        mail.ends_after = first.starts_at
+    else:
+        mail.partial = True
+    return Plan(mail, language, first.version, kind=kind, folds=folds)
 
 
 def _already_cancelled(row, appointment) -> bool:
@@ -201,15 +290,9 @@ def _plan_series(row, now) -> Plan | str:
     if not dates:
         return "no upcoming dates"
     first, guest = dates[0]
-    mail = Mail(
-        "series-cancellation",
-        first,
-        guest,
-        fp=first.fingerprint,
-        series=series,
-        occurrences=dates,
-        ends_after=since,
-    )
+    mail = Mail("series-cancellation", first, guest, fp=first.fingerprint, series=series)
+    mail.dates = [(a, g, _version_fp(a, 1)) for a, g in dates]
+    mail.ends_after = since
     return Plan(mail, guest_language(guest, first.location))
 
 

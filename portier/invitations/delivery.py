@@ -149,11 +149,16 @@ def deliver(row, sender: _Sender, now) -> tuple[str, bool, object]:
     _finish(
         row,
         status=Status.SENT,
+        kind=decision.kind or row.kind,
         sent_at=timezone.now(),
         sent_version=decision.sent_version,
         data={**row.data, **decision.data},
         last_error="",
     )
+    if decision.folds:
+        Notification.objects.filter(pk__in=decision.folds, status=Status.QUEUED).update(
+            status=Status.SKIPPED, last_error=f"folded into e-mail {row.pk}"
+        )
     return "sent", False, None
 
 

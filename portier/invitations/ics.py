@@ -104,22 +104,25 @@ def for_appointment(*, appointment, fp, email, name, url, cancel: bool) -> bytes
     return _finish(cal)
 
 
-def for_occurrence(*, appointment, fp, original, email, name, url, cancel: bool) -> bytes:
-    """One date of a series: the series' UID with the occurrence's original start."""
+def for_occurrences(*, series_id, dates, email, name, url, cancel: bool) -> bytes:
+    """Dates of a series, each (appointment, fingerprint, original fingerprint): the series'
+    UID with RECURRENCE-ID = the date's original start, as calendars expect for exceptions."""
     cal = _calendar("CANCEL" if cancel else "REQUEST")
-    event = _event(
-        uid=series_uid(appointment.series_id, email),
-        sequence=appointment.version,
-        fp=fp,
-        zone=appointment.location.zone,
-        host=appointment.host,
-        guest_email=email,
-        guest_name=name,
-        url=url,
-        cancelled=cancel,
-    )
-    _recurrence_id(event, original, appointment.location.zone)
-    cal.add_component(event)
+    for appointment, fp, original in dates:
+        zone = appointment.location.zone
+        event = _event(
+            uid=series_uid(series_id, email),
+            sequence=appointment.version,
+            fp=fp,
+            zone=zone,
+            host=appointment.host,
+            guest_email=email,
+            guest_name=name,
+            url=url,
+            cancelled=cancel,
+        )
+        _recurrence_id(event, original or fp, zone)
+        cal.add_component(event)
     return _finish(cal)
 
 
@@ -135,27 +138,21 @@ def _rrules(rule: str) -> list:
     return found
 
 
-def for_series(*, series, first, occurrences, email, name, url, cancel, ends_after=None) -> bytes:
+def for_series(*, series, first, occurrences, email, name, url, cancel) -> bytes:
     """The whole series: `first` (an appointment) anchors it; the calendar's RRULE when it
-    parses, else the known dates as RDATE. ends_after: cancel only the dates from then on."""
+    parses, else the known dates (appointments) as RDATE."""
     cal = _calendar("CANCEL" if cancel else "REQUEST")
     zone = first.location.zone
-    fields = {
-        "host": first.host,
-        "guest_email": email,
-        "guest_name": name,
-        "url": url,
-        "zone": zone,
-    }
-    uid = series_uid(series.pk, email)
-    if cancel and ends_after is not None:
-        for occurrence in occurrences:
-            event = _event(uid=uid, sequence=1, fp=occurrence.fingerprint, cancelled=True, **fields)
-            _recurrence_id(event, occurrence.fingerprint, zone)
-            cal.add_component(event)
-        return _finish(cal)
     event = _event(
-        uid=uid, sequence=1 if cancel else 0, fp=first.fingerprint, cancelled=cancel, **fields
+        uid=series_uid(series.pk, email),
+        sequence=1 if cancel else 0,
+        fp=first.fingerprint,
+        zone=zone,
+        host=first.host,
+        guest_email=email,
+        guest_name=name,
+        url=url,
+        cancelled=cancel,
     )
     rrules = _rrules(series.rule)
     for rrule in rrules:

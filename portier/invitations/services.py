@@ -251,4 +251,3 @@ def guest_statuses(appointment) -> dict[str, Notification]:
     for row in Notification.objects.filter(query).shown().order_by("pk"):
         latest[row.recipient] = row
     return latest
-

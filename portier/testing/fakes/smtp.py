@@ -31,6 +31,7 @@ class _Handler:
         self.sink = sink
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        self.sink.connections.add(id(session))
         if self.sink.temporary_code:
             code = self.sink.temporary_code
             return f"{code} 4.3.0 Try again later"
@@ -58,6 +59,7 @@ class SmtpSink:
         self.received: list[Received] = []
         self.refused: set[str] = set()
         self.temporary_code: int | None = None
+        self.connections: set[int] = set()  # SMTP sessions that sent MAIL FROM
         self._controller: Controller | None = None
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
@@ -111,6 +113,7 @@ class SmtpSink:
     def clear(self) -> None:
         with self._lock:
             self.received.clear()
+            self.connections.clear()
 
     def wait_for(self, count: int, timeout: float = 5.0) -> list[EmailMessage]:
         """Block until at least `count` messages arrived (for a real worker in another thread)."""
