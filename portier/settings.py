@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "portier.sync",
     "portier.dashboard",
     "portier.api",
+    "portier.sandbox",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "portier.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portier.sandbox.middleware.SandboxConnectMiddleware",
 ]
 
 ROOT_URLCONF = "portier.urls"
@@ -105,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portier.dashboard.context_processors.portier",
+                "portier.sandbox.context_processors.sandbox",
             ],
         },
     },
@@ -236,6 +239,22 @@ GOOGLE_PAGE_SIZE = env_int("GOOGLE_PAGE_SIZE", 250)
 GOOGLE_BACKOFF_SECONDS = float(env_int("GOOGLE_BACKOFF_MS", 500)) / 1000
 GOOGLE_USER_REQUESTS_PER_SECOND = env_int("GOOGLE_USER_REQUESTS_PER_SECOND", 10)
 GOOGLE_PROJECT_REQUESTS_PER_SECOND = env_int("GOOGLE_PROJECT_REQUESTS_PER_SECOND", 100)
+
+# Sandbox (docs/sandbox.md): without a Google OAuth client, Portier runs on a simulated Google
+# and catches its e-mail, so that it can be tried without any account. `portier serve` starts
+# the simulated Google and gives its children GOOGLE_* pointing at it, together with
+# PORTIER_SANDBOX_GOOGLE_URL: that pair is the sandbox's own client, never a real one.
+PORTIER_SANDBOX_CLIENT_ID = "portier-sandbox.apps.googleusercontent.com"
+PORTIER_SANDBOX_GOOGLE_URL = env_str("PORTIER_SANDBOX_GOOGLE_URL")
+PORTIER_SANDBOX_CONTROL_TOKEN = env_str("PORTIER_SANDBOX_CONTROL_TOKEN")
+_sandbox_client = bool(PORTIER_SANDBOX_GOOGLE_URL) and GOOGLE_CLIENT_ID == PORTIER_SANDBOX_CLIENT_ID
+_real_google = bool(GOOGLE_CLIENT_ID) and not _sandbox_client
+PORTIER_SANDBOX = env_bool("PORTIER_SANDBOX", True) and not _real_google
+if not PORTIER_SANDBOX:
+    PORTIER_SANDBOX_GOOGLE_URL = PORTIER_SANDBOX_CONTROL_TOKEN = ""
+PORTIER_SANDBOX_GOOGLE_PORT = env_int("PORTIER_SANDBOX_GOOGLE_PORT", 0)
+if PORTIER_SANDBOX and not EMAIL_HOST:
+    EMAIL_BACKEND = "portier.sandbox.mail.CatchingBackend"
 
 # Sync: occurrences of recurring events become appointments this far ahead.
 PORTIER_SYNC_HORIZON_DAYS = env_int("PORTIER_SYNC_HORIZON_DAYS", 90)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("administration/", include("portier.companies.urls")),
     path("integrations/", include("portier.integrations.urls")),
     path("visit/", include("portier.invitations.urls")),
+    path("sandbox/", include("portier.sandbox.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portier.dashboard.urls")),

@@ -1,21 +1,12 @@
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 
 from portier.companies.tenancy import member_required
+from portier.dashboard.steps import get_started_steps
 
 
 @member_required
 def home(request):
-    user = request.user
-    steps = [
-        {"done": user.primary_location_id is not None, "text": _("Set your primary location")},
-        {
-            "done": user.connections.exclude(status="disconnected").exists(),
-            "text": _("Connect your calendar"),
-        },
-        {"done": False, "text": _("Add the invitation address to an event")},
-    ]
-    return render(request, "dashboard/home.html", {"steps": steps})
+    return render(request, "dashboard/home.html", {"steps": get_started_steps(request.user)})
 
 
 @member_required

@@ -1,3 +1,5 @@
+import contextlib
+import http.client
 import os
 import signal
 import subprocess
@@ -8,14 +10,35 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from portier.lib.i18n import compile_messages
+from portier.sandbox import google as sandbox_google
+from portier.sandbox.guidance import first_run_text
 
 
 def default_bind() -> str:
     base = urlsplit(settings.PORTIER_BASE_URL)
     port = base.port or (443 if base.scheme == "https" else 80)
     return f"{base.hostname}:{port}"
+
+
+def web_answers(bind: str) -> bool:
+    """Whether a gunicorn worker answers on the bind address (a login page, any status)."""
+    if bind.startswith(("unix:", "fd://")):
+        return True
+    host, _, port = bind.rpartition(":")
+    host = host.strip("[]")
+    host = "127.0.0.1" if host in ("", "0.0.0.0") else "::1" if host == "::" else host
+    connection = http.client.HTTPConnection(host, int(port), timeout=1)
+    try:
+        connection.request("GET", "/accounts/login/")
+        connection.getresponse().read()
+        return True
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
 
 
 class Command(BaseCommand):
@@ -29,8 +52,18 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         compile_messages()
         call_command("migrate", interactive=False, verbosity=0)
+        with contextlib.ExitStack() as stack:
+            sandbox = None
+            if settings.PORTIER_SANDBOX:
+                # The simulated Google lives here, in the parent, shared by all children.
+                sandbox = stack.enter_context(sandbox_google.running_sandbox_google())
+            self.serve(opts, sandbox)
+
+    def serve(self, opts, sandbox):
         bind = opts["bind"] or default_bind()
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portier.settings"}
+        if sandbox is not None:
+            env = sandbox_google.apply_child_env(env, sandbox)
         web = [
             sys.executable, "-m", "gunicorn", "portier.wsgi:application",
             "--bind", bind,
@@ -53,10 +86,17 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        announce_by = time.monotonic() + 60
         try:
             while not stopping:
                 if any(child.poll() is not None for child in children):
                     break
+                if announce_by and (web_answers(bind) or time.monotonic() > announce_by):
+                    # After gunicorn's own start-up lines, so that it is the last thing shown.
+                    self.stdout.write(first_run_text(sandbox))
+                    self.stdout.flush()
+                    connections.close_all()
+                    announce_by = None
                 time.sleep(0.2)
         finally:
             for child in children:

@@ -40,8 +40,12 @@ class FakeGoogle:
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Callable[[], datetime] | None = None,
+        control_token: str | None = None,
     ):
         self.client_id = client_id
+        # Set: the sandbox's control API (control.py) answers requests bearing this token.
+        self.control_token = control_token
+        self.consent_notice = ""  # plain text shown on the consent page
         self.client_secret = client_secret
         self.lock = threading.RLock()
         clock = clock or (lambda: datetime.now(UTC))

@@ -304,8 +304,11 @@ PAGE = """<!doctype html>
 """
 
 
-def consent_page(request: AuthRequest, accounts: dict[str, str], action: str) -> str:
-    """Account picker and Approve / Deny buttons, posting back to ``action``."""
+def consent_page(
+    request: AuthRequest, accounts: dict[str, str], action: str, notice: str = ""
+) -> str:
+    """Account picker and Approve / Deny buttons, posting back to ``action``; ``notice`` is
+    a paragraph of plain text above them (the sandbox says that this is not Google)."""
     chosen = request.login_hint if request.login_hint in accounts else next(iter(accounts), "")
     options = "".join(
         f'<option value="{html.escape(email)}"{" selected" if email == chosen else ""}>'
@@ -313,7 +316,8 @@ def consent_page(request: AuthRequest, accounts: dict[str, str], action: str) ->
         for email, name in accounts.items()
     )
     scopes = "".join(f"<li>{html.escape(scope)}</li>" for scope in request.scopes)
-    body = f"""<h1>Sign in with Google</h1>
+    notice_html = f'<p id="notice"><em>{html.escape(notice)}</em></p>' if notice else ""
+    body = f"""<h1>Sign in with Google</h1>{notice_html}
 <p><strong>{html.escape(request.client_id)}</strong> wants to access your Google Account.</p>
 <form method="post" action="{html.escape(action)}" id="consent">
 <input type="hidden" name="request_id" value="{html.escape(request.id)}">

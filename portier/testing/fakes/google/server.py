@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, unquote, unquote_plus, urlsplit
 
-from . import calendar_list, sync
+from . import calendar_list, control, sync
 from .errors import API_PREFIX, ApiError
 from .oauth import ConsentError, TokenError, consent_page, error_page
 
@@ -146,7 +146,8 @@ class Handler(BaseHTTPRequestHandler):
         path, query = url.path, parse_qs(url.query, keep_blank_values=True)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        fake._log_request(self.command, path, query)
+        if not path.startswith(control.CONTROL_PREFIX):
+            fake._log_request(self.command, path, query)
         if fake.latency:
             time.sleep(fake.latency)
         fault = fake.faults.take(path)
@@ -164,6 +165,9 @@ class Handler(BaseHTTPRequestHandler):
                 self._revoke({**_single(query), **_form(raw)})
             elif path.startswith(API_PREFIX):
                 self._api(path[len(API_PREFIX) :], query, raw)
+            elif path.startswith(control.CONTROL_PREFIX) and fake.control_token:
+                auth = self.headers.get("Authorization")
+                self._json(*control.handle(fake, self.command, path, auth, raw))
             else:
                 self._json(404, ApiError(404).body())
         except ApiError as error:
@@ -182,7 +186,8 @@ class Handler(BaseHTTPRequestHandler):
         except ConsentError as error:
             self._html(error.status, error_page(error))
             return
-        self._html(200, consent_page(request, accounts, fake.base_url + APPROVAL_PATH))
+        action = fake.base_url + APPROVAL_PATH
+        self._html(200, consent_page(request, accounts, action, notice=fake.consent_notice))
 
     def _approval(self, form: dict[str, str]) -> None:
         fake = self.server.fake

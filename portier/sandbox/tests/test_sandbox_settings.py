@@ -1,0 +1,76 @@
+"""Sandbox mode is on without a Google client, never with one, and catches mail unless SMTP is
+configured: checked in fresh processes, as settings are read once at start."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+SANDBOX_ID = "portier-sandbox.apps.googleusercontent.com"
+PROBE = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps([s.PORTIER_SANDBOX, s.EMAIL_BACKEND, s.GOOGLE_CLIENT_ID]))"
+)
+
+
+def settings_with(tmp_path, **env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GOOGLE_", "PORTIER_SANDBOX", "EMAIL_"))
+        and k != "DJANGO_SETTINGS_MODULE"
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "portier.settings",
+            "PORTIER_DATA_DIR": str(tmp_path),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("env", "sandbox", "backend"),
+    [
+        ({}, True, "portier.sandbox.mail.CatchingBackend"),
+        ({"EMAIL_HOST": "smtp.example.com"}, True, "django.core.mail.backends.smtp.EmailBackend"),
+        ({"PORTIER_SANDBOX": "false"}, False, "django.core.mail.backends.console.EmailBackend"),
+        ({"GOOGLE_CLIENT_ID": "real.apps.googleusercontent.com"}, False, None),
+        (
+            {"GOOGLE_CLIENT_ID": "real.apps.googleusercontent.com", "PORTIER_SANDBOX": "true"},
+            False,
+            None,
+        ),
+        # A real client id never counts as the sandbox's, even next to a sandbox URL.
+        (
+            {
+                "GOOGLE_CLIENT_ID": "real.apps.googleusercontent.com",
+                "PORTIER_SANDBOX_GOOGLE_URL": "http://127.0.0.1:1",
+            },
+            False,
+            None,
+        ),
+        # What `portier serve` gives its children in sandbox mode.
+        (
+            {"GOOGLE_CLIENT_ID": SANDBOX_ID, "PORTIER_SANDBOX_GOOGLE_URL": "http://127.0.0.1:1"},
+            True,
+            "portier.sandbox.mail.CatchingBackend",
+        ),
+    ],
+)
+def test_sandbox_mode(tmp_path, env, sandbox, backend):
+    is_on, email_backend, _client_id = settings_with(tmp_path, **env)
+    assert is_on is sandbox
+    if backend:
+        assert email_backend == backend
+    if not sandbox:
+        assert email_backend != "portier.sandbox.mail.CatchingBackend"
