@@ -1,9 +1,19 @@
 """The outbox of guest e-mails: which e-mails a change to an appointment or a series causes.
 
-The visits services call `appointment_changed` inside the transaction of every change; the sync
-engine calls `series_cancelled` when a recurring series is deleted or ends. Both only write rows
-(idempotently: a replayed change writes nothing new); `portier.invitations.delivery` sends them
-after commit and decides, with fresh data, whether each is still worth sending.
+The visits services call `appointment_changed` inside the transaction of every change; a
+calendar engine that knows a whole series was deleted (or ends early) may call
+`series_cancelled`. Both only write rows, idempotently (each row has a unique key, so a replayed
+change writes nothing new), and enqueue delivery after commit. `portier.invitations.delivery`
+sends them and decides, with fresh data, whether each is still worth sending.
+
+Keys: inv:{appointment}:{email} (inv:series:{series}:{email} for a series),
+upd:{appointment}:{email}:{version}, cxl:{appointment}:{email}, cxl:series:{series}:{email};
+a guest invited again after a cancellation gets the key with the version appended.
+
+Series: one invitation per guest for the series; later only dates that move (time or place)
+or are cancelled cause e-mails. A guest's queued e-mails about dates of one series are folded
+into one at delivery, so a sync that cancels every date (the series was deleted) sends each
+guest one "series cancelled" e-mail even when the engine never calls `series_cancelled`.
 """
 
 import uuid
