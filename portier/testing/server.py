@@ -131,8 +131,9 @@ def _wait_until_up(served: Served, timeout: float) -> None:
     while time.monotonic() < deadline:
         if served.process.poll() is not None:
             raise AssertionError(f"portier serve exited early:\n{served.log()}")
-        with contextlib.suppress(requests.ConnectionError):
-            if requests.get(served.base_url + "/accounts/login/", timeout=2).status_code == 200:
+        # A cold worker's first request can be slow on a busy machine: a timeout is "not yet".
+        with contextlib.suppress(requests.ConnectionError, requests.Timeout):
+            if requests.get(served.base_url + "/accounts/login/", timeout=5).status_code == 200:
                 return
         time.sleep(0.2)
     raise AssertionError(f"portier serve did not answer within {timeout}s:\n{served.log()}")

@@ -30,7 +30,7 @@ def web_answers(bind: str) -> bool:
     host, _, port = bind.rpartition(":")
     host = host.strip("[]")
     host = "127.0.0.1" if host in ("", "0.0.0.0") else "::1" if host == "::" else host
-    connection = http.client.HTTPConnection(host, int(port), timeout=1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=5)
     try:
         connection.request("GET", "/accounts/login/")
         connection.getresponse().read()
