@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint format messages clean
+.PHONY: run test screenshots lint format messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ run: $(STAMP_RUN) messages
 test: $(STAMP_TEST) messages
 	tools/ensure-chromium
 	PORTIER_DATA_DIR=$(CURDIR)/data/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The README's screenshots, taken by the sandbox story's browser test.
+screenshots: $(STAMP_TEST) messages
+	tools/ensure-chromium
+	PORTIER_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots PORTIER_DATA_DIR=$(CURDIR)/data/test \
+		$(BIN)/python -m pytest tests/test_sandbox_story.py
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check .

@@ -94,7 +94,17 @@ class Served:
 
 
 @contextlib.contextmanager
-def portier_serve(data_dir: Path, extra_env: dict | None = None, timeout: float = 60):
+def portier_serve(
+    data_dir: Path,
+    extra_env: dict | None = None,
+    timeout: float = 60,
+    *,
+    unset_env: tuple[str, ...] = (),
+    before: tuple[tuple[str, ...], ...] = (),
+):
+    """`portier serve` on a free port. ``unset_env`` names variables the child must not
+    inherit (a developer's GOOGLE_CLIENT_ID, say); ``before`` are `portier` commands run first
+    with the same environment, as `make run` runs migrate and seeddemo (output in the log)."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     with fresh_database_url() as database_url:
@@ -107,10 +117,22 @@ def portier_serve(data_dir: Path, extra_env: dict | None = None, timeout: float 
             **(extra_env or {}),
         }
         env.pop("DJANGO_SETTINGS_MODULE", None)
+        for name in unset_env:
+            env.pop(name, None)
         if database_url:
             env["DATABASE_URL"] = database_url
         log_path = data_dir / "serve.log"
         with log_path.open("w") as log:
+            for command in before:
+                done = subprocess.run(
+                    [sys.executable, "-m", "portier.cli", *command],
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    timeout=120,
+                )
+                if done.returncode != 0:
+                    raise AssertionError(f"portier {' '.join(command)}:\n{log_path.read_text()}")
             process = subprocess.Popen(
                 [sys.executable, "-m", "portier.cli", "serve"],
                 env=env,
