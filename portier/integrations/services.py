@@ -156,8 +156,6 @@ def refresh_calendars(*, connection: Connection) -> Connection:
 
 def record_provider_error(*, connection: Connection, error: ProviderError) -> Connection:
     """Write what went wrong where the host sees it; a lost grant asks for a reconnect."""
-    from portier.integrations.tasks import notify_reconnect_needed
-
     with transaction.atomic():
         connection = Connection.objects.select_for_update().get(pk=connection.pk)
         if not connection.is_active:
@@ -168,12 +166,35 @@ def record_provider_error(*, connection: Connection, error: ProviderError) -> Co
             # Exactly once per lost grant: the row, not the queue, remembers we told the host.
             if connection.reauth_notified_at is None:
                 connection.reauth_notified_at = timezone.now()
-                pk = connection.pk
-                transaction.on_commit(lambda: notify_reconnect_needed(pk))
+                _notify_reconnect_needed(connection)
         else:
             connection.status = Status.ERROR
         connection.save()
     return connection
+
+
+def _notify_reconnect_needed(connection: Connection) -> None:
+    from portier.invitations import host_notices
+    from portier.invitations.models import Kind
+    from portier.lib.mail import absolute_url
+
+    user = connection.user
+    host_notices.write(
+        kind=Kind.HOST_RECONNECT,
+        key=f"reconnect:{connection.pk}:{connection.reauth_notified_at.isoformat()}",
+        company=connection.company,
+        recipient=user.email,
+        data={
+            "template": "reconnect-needed",
+            "language": user.language or connection.company.language,
+            "connection_id": connection.pk,
+            "context": {
+                "user": {"name": user.name, "email": user.email},
+                "connection": {"account_id": connection.account_id},
+                "link": absolute_url("/integrations/"),
+            },
+        },
+    )
 
 
 @transaction.atomic

@@ -17,9 +17,9 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from portier.invitations import content
+from portier.invitations import content, host_notices
 from portier.invitations.decisions import plan
-from portier.invitations.models import Notification, Status
+from portier.invitations.models import HOST_KINDS, Notification, Status
 
 log = logging.getLogger(__name__)
 
@@ -126,11 +126,18 @@ def _retry(row, now, reason: str) -> tuple[str, object]:
 def deliver(row, sender: _Sender, now) -> tuple[str, bool, object]:
     """Send one claimed row; returns (outcome, connection_down, next_attempt)."""
     try:
-        decision = plan(row, now)
-        if isinstance(decision, str):
-            _finish(row, status=Status.SKIPPED, last_error=decision)
-            return "skipped", False, None
-        message = content.build(decision.mail, decision.language)
+        if row.kind in HOST_KINDS:
+            decision = host_notices.plan(row)
+            if isinstance(decision, str):
+                _finish(row, status=Status.SKIPPED, last_error=decision)
+                return "skipped", False, None
+            message = decision.message
+        else:
+            decision = plan(row, now)
+            if isinstance(decision, str):
+                _finish(row, status=Status.SKIPPED, last_error=decision)
+                return "skipped", False, None
+            message = content.build(decision.mail, decision.language)
         message.extra_headers["Message-ID"] = row.message_id
     except Exception as exc:  # a bug or bad data: keep the row, retry later, say why
         log.exception("could not compose guest e-mail %s", row.pk)

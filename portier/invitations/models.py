@@ -11,10 +11,14 @@ class Kind(models.TextChoices):
     CANCELLATION = "cancellation", _("cancellation")
     SERIES_INVITATION = "series-invitation", _("series invitation")
     SERIES_CANCELLATION = "series-cancellation", _("series cancellation")
+    # To the host, not a guest: through the same durable outbox.
+    HOST_INVALID_CODE = "host-invalid-code", _("invalid location code (to the host)")
+    HOST_RECONNECT = "host-reconnect", _("reconnect needed (to the host)")
 
 
 INVITING = (Kind.INVITATION, Kind.SERIES_INVITATION)
 CANCELLING = (Kind.CANCELLATION, Kind.SERIES_CANCELLATION)
+HOST_KINDS = (Kind.HOST_INVALID_CODE, Kind.HOST_RECONNECT)
 
 
 class Status(models.TextChoices):

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from portier.integrations.base import CursorExpired, ProviderError, RemoteEvent
 from portier.integrations.models import Calendar, Status
 from portier.integrations.services import provider_for, record_provider_error, store_tokens
+from portier.locations.placement import resolve_location
 from portier.sync import log as sync_log
+from portier.sync import notices
 from portier.sync.events import classify_attendees, is_marked, start_instant, timing_of
 from portier.sync.models import Action, SyncedEvent
 from portier.visits import services as visits
@@ -175,7 +177,6 @@ def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent) -> None:
     connection = calendar.connection
     company = connection.company
     people = classify_attendees(event, company=company, host_emails=_host_emails(calendar))
-    location = connection.location
     appointment = link.appointment or (
         Appointment.objects.select_for_update()
         .filter(company=company, ical_uid=link.ical_uid, instance_key=link.instance_key)
@@ -190,8 +191,10 @@ def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent) -> None:
             reason=_("the event has no guests from outside the company"),
         )
         return
-    timing = timing_of(event, location_zone=location.time_zone)
     title = event.title.strip() or _("(no title)")
+    placement = _placement(calendar, event, appointment)
+    location = placement["location"]
+    timing = timing_of(event, location_zone=location.time_zone)
     series = _series(calendar, event, connection.user) if event.series_id else None
     source = {
         "connection": connection,
@@ -204,7 +207,6 @@ def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent) -> None:
         appointment, _change = visits.create_appointment(
             company=company,
             host=connection.user,
-            location=location,
             title=title,
             timing=timing,
             guests=people.guests,
@@ -212,6 +214,7 @@ def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent) -> None:
             ical_uid=link.ical_uid,
             instance_key=link.instance_key,
             series=series,
+            **placement,
             **source,
         )
         link.appointment = appointment
@@ -223,6 +226,7 @@ def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent) -> None:
             title=title,
             appointment=appointment,
         )
+        _held(calendar, event, appointment)
         return
     if link.appointment_id != appointment.pk:
         link.appointment = appointment
@@ -237,8 +241,10 @@ def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent) -> None:
         host=connection.user,
         reactivate=appointment.is_cancelled,
         series=series,
+        **placement,
         **source,
     )
+    _held(calendar, event, appointment)
     if change.kind == "unchanged":
         return
     reason = ", ".join(change.changed)
@@ -254,6 +260,39 @@ def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent) -> None:
         reason=reason,
         appointment=appointment,
     )
+
+
+def _placement(calendar: Calendar, event: RemoteEvent, appointment: Appointment | None) -> dict:
+    """Where the visit takes place: the event's location code, else the connection's
+    integration location. A wrong code holds the appointment where it is (or would be)."""
+    connection = calendar.connection
+    resolution = resolve_location(connection.company, event.location, event.title)
+    if resolution.invalid:
+        location = appointment.location if appointment else connection.location
+        return {"location": location, "location_code": "", "held_code": resolution.code}
+    if resolution.location is not None:
+        return {"location": resolution.location, "location_code": resolution.code, "held_code": ""}
+    if appointment is not None and not appointment.location_code and not appointment.held_code:
+        # Placed without a code before: it stays where it is (an admin changing the
+        # integration location later does not move booked visits).
+        return {"location": appointment.location, "location_code": "", "held_code": ""}
+    return {"location": connection.location, "location_code": "", "held_code": ""}
+
+
+def _held(calendar: Calendar, event: RemoteEvent, appointment: Appointment) -> None:
+    """Log the hold and tell the host, once per event and wrong code."""
+    appointment.refresh_from_db(fields=["held_code"])
+    if not appointment.held_code:
+        return
+    sync_log.record(
+        calendar=calendar,
+        action=Action.HELD,
+        remote_id=event.remote_id,
+        title=appointment.title,
+        reason=_("unknown location code %(code)s") % {"code": appointment.held_code},
+        appointment=appointment,
+    )
+    notices.invalid_code(calendar=calendar, appointment=appointment, event=event)
 
 
 def _series(calendar: Calendar, event: RemoteEvent, host) -> Series:

@@ -93,6 +93,8 @@ class Appointment(models.Model):
         max_length=12, choices=AppointmentStatus.choices, default=AppointmentStatus.ACTIVE
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The location code that placed it (blank: the integration location or chosen by hand).
+    location_code = models.CharField(max_length=12, blank=True)
     # A code that matches no location: no guest is e-mailed until the host fixes the event.
     held_code = models.CharField(max_length=40, blank=True)
 
@@ -113,6 +115,8 @@ class Appointment(models.Model):
 
     version = models.PositiveIntegerField(default=1)
     fingerprint = models.JSONField(default=dict)
+    # Manual ones: the form's (or API request's) idempotency token; a resubmission finds it.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,72 @@
+"""E-mails to hosts (a wrong location code, a lost calendar grant), through the same durable
+outbox as guest e-mails: written with the change that causes them, sent once, retried."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+
+from portier.invitations.models import Kind, Notification
+from portier.lib.mail import render_mail
+
+
+@dataclass
+class HostPlan:
+    message: EmailMultiAlternatives
+    kind: str | None = None
+    sent_version: int | None = None
+    data: dict = field(default_factory=dict)
+    folds: list = field(default_factory=list)
+
+
+def write(*, kind, key, company, recipient, data, appointment=None) -> Notification | None:
+    """Queue one host e-mail; a second call with the same key writes nothing."""
+    from portier.invitations.services import _enqueue_delivery, _write
+
+    row = _write(
+        key,
+        kind=kind,
+        company=company,
+        lane=f"h:{recipient}",
+        recipient=recipient,
+        appointment=appointment,
+        data=data,
+    )
+    if row is not None:
+        transaction.on_commit(_enqueue_delivery)
+    return row
+
+
+def _still_true(row) -> str:
+    """Empty when the e-mail is still worth sending, else why not."""
+    if row.kind == Kind.HOST_INVALID_CODE:
+        appointment = row.appointment
+        if appointment is None or appointment.held_code != row.data.get("code"):
+            return "the location code was corrected before the e-mail went out"
+        return ""
+    if row.kind == Kind.HOST_RECONNECT:
+        from portier.integrations.models import Connection, Status
+
+        connection = Connection.objects.filter(pk=row.data.get("connection_id")).first()
+        if connection is None or connection.status != Status.NEEDS_RECONNECT:
+            return "the calendar was reconnected before the e-mail went out"
+        return ""
+    return f"unknown host e-mail kind {row.kind}"
+
+
+def plan(row) -> HostPlan | str:
+    reason = _still_true(row)
+    if reason:
+        return reason
+    context = row.data["context"]
+    subject, text, html = render_mail(row.data["template"], context, row.data["language"])
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [row.recipient],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    return HostPlan(message)

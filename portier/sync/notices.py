@@ -1,0 +1,34 @@
+"""E-mails the sync sends to hosts (not guests), through the outbox."""
+
+from portier.integrations.base import RemoteEvent
+from portier.invitations import host_notices
+from portier.invitations.models import Kind
+from portier.locations.placement import INVALID_CODE_MAIL, invalid_code_mail_context
+from portier.visits.models import Appointment
+
+
+def invalid_code(*, calendar, appointment: Appointment, event: RemoteEvent) -> None:
+    """One e-mail to the host per event (a series counts once) and wrong code."""
+    host = appointment.host
+    start = appointment.start_date if appointment.all_day else appointment.starts_at
+    context = invalid_code_mail_context(
+        appointment.company,
+        host,
+        appointment.title,
+        start,
+        appointment.held_code,
+        time_zone=appointment.time_zone or None,
+    )
+    host_notices.write(
+        kind=Kind.HOST_INVALID_CODE,
+        key=f"invalid-code:{appointment.company_id}:{appointment.ical_uid}:{appointment.held_code}",
+        company=appointment.company,
+        recipient=host.email,
+        appointment=appointment,
+        data={
+            "template": INVALID_CODE_MAIL,
+            "language": context["language"],
+            "context": context,
+            "code": appointment.held_code,
+        },
+    )
