@@ -167,6 +167,7 @@ class Google:
             expiry=expiry,
         )
         self._service = None
+        self._time_min: dict[str, str] = {}
 
     @property
     def service(self):
@@ -262,7 +263,10 @@ class Google:
         if cursor:
             params["syncToken"] = cursor
         else:
-            params["timeMin"] = _rfc3339(datetime.now(UTC) - FULL_SYNC_LOOKBACK)
+            # Every page of a chain must repeat the first page's query exactly.
+            if page is None or calendar_id not in self._time_min:
+                self._time_min[calendar_id] = _rfc3339(datetime.now(UTC) - FULL_SYNC_LOOKBACK)
+            params["timeMin"] = self._time_min[calendar_id]
         if page:
             params["pageToken"] = page
         body = self._execute(self.service.events().list(**params))

@@ -7,18 +7,10 @@ import pytest
 from portier.integrations.models import Calendar
 from portier.invitations.models import Notification, Status
 from portier.invitations.tests.helpers import subject
-from portier.sync.tests import conftest as engine
-from portier.sync.tests.conftest import BOB, attendees, soon
+from portier.testing.sync_fixtures import BOB, attendees, soon
 from portier.visits.models import Appointment
 
 pytestmark = pytest.mark.django_db
-# The sync engine's own fixtures: Bob's Google calendar on the fake, and a sync that commits.
-marker, bob_google, bob_calendar, sync = (
-    engine.marker,
-    engine.bob_google,
-    engine.bob_calendar,
-    engine.sync,
-)
 GUESTS = ["ann@example.org", "ben@example.net", "cem@example.com"]
 
 

@@ -7,8 +7,8 @@ import pytest
 from portier.invitations.models import Notification
 from portier.locations.services import update_location
 from portier.sync.models import SyncLogEntry
-from portier.sync.tests.conftest import BOB, attendees, soon
 from portier.testing.factories import LocationFactory
+from portier.testing.sync_fixtures import BOB, attendees, soon
 from portier.visits.models import Appointment
 
 GUESTS = ("ann@ext.example", "ben@ext.example")

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from portier.integrations.models import Calendar
 from portier.sync.models import SyncedEvent, SyncLogEntry
-from portier.sync.tests.conftest import BOB, attendees, soon
+from portier.testing.sync_fixtures import BOB, attendees, soon
 from portier.visits.models import Appointment
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from portier.integrations.models import Calendar
 from portier.sync import channels
-from portier.sync.tests.conftest import BOB, attendees, soon
+from portier.testing.sync_fixtures import BOB, attendees, soon
 from portier.visits.models import Appointment
 
 URL = "/integrations/google/notifications/"

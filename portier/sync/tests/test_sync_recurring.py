@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from portier.sync.tests.conftest import BOB, attendees, soon
 from portier.testing.google import connect_google
+from portier.testing.sync_fixtures import BOB, attendees, soon
 from portier.visits.models import Appointment
 
 ALICE = "alice@acme.example"

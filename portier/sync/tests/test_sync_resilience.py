@@ -7,7 +7,7 @@ import pytest
 from portier.integrations.base import ProviderError
 from portier.integrations.models import Calendar, Connection
 from portier.sync.models import SyncLogEntry
-from portier.sync.tests.conftest import BOB, attendees, soon
+from portier.testing.sync_fixtures import BOB, attendees, soon
 from portier.visits.models import Appointment
 
 

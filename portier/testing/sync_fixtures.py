@@ -1,10 +1,10 @@
+"""Fixtures for tests that go through the sync engine: Bob's Google calendar on the fake."""
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from portier.integrations.models import Calendar
-from portier.sync.tasks import run_sync
-from portier.testing.google import connect_google
 
 BOB = "bob@acme.example"
 MARKER = "invite@portier.example"
@@ -20,11 +20,12 @@ def marker(settings):
 
 @pytest.fixture
 def bob_google(bob, acme_hq, google_fake, marker):
+    from portier.testing.google import connect_google
+
     bob.primary_location = acme_hq
     bob.save()
     google_fake.add_account(BOB, name="Bob", time_zone="Europe/Berlin")
-    connection = connect_google(bob, google_fake, BOB)
-    return connection
+    return connect_google(bob, google_fake, BOB)
 
 
 @pytest.fixture
@@ -34,6 +35,9 @@ def bob_calendar(bob_google) -> Calendar:
 
 @pytest.fixture
 def sync(django_capture_on_commit_callbacks):
+    """Run one sync the way the worker does, with its after-commit work (e-mails) included."""
+    from portier.sync.tasks import run_sync
+
     def run(calendar):
         with django_capture_on_commit_callbacks(execute=True):
             return run_sync(calendar.pk)
