@@ -49,6 +49,7 @@ def sync_calendar(calendar_id: int) -> SyncResult | None:
     ).get(pk=calendar_id)
     if not Calendar.objects.selected().filter(pk=calendar.pk).exists():
         return None
+    Calendar.objects.filter(pk=calendar.pk).update(status=Status.SYNCING)  # shown to the host
     started = timezone.now()
     result = SyncResult()
     cursor = calendar.sync_cursor or None
