@@ -86,6 +86,12 @@ def sync_calendar(calendar_id: int) -> SyncResult | None:
         except ProviderError as exc:
             _fail(calendar, exc)
             raise
+        except Exception as exc:
+            # A bug or bad data must not leave the calendar looking "syncing" for ever.
+            Calendar.objects.filter(pk=calendar.pk).update(
+                status=Status.ERROR, last_error=f"internal error: {type(exc).__name__}"
+            )
+            raise
 
 
 def _finish(calendar: Calendar, provider, cursor: str | None, started: datetime) -> None:
