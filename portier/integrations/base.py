@@ -106,6 +106,7 @@ class RemoteEvent:
     html_link: str = ""
     updated: datetime | None = None
     recurrence: tuple[str, ...] = ()
+    problem: str = ""  # set when the provider's data could not be read; nothing else is
 
     @property
     def is_cancelled(self) -> bool:

@@ -33,7 +33,7 @@ from portier.integrations.base import (
     RemoteEvent,
     Tokens,
 )
-from portier.integrations.google_events import parse_event
+from portier.integrations.google_events import parse_event, parse_event_safely
 from portier.lib import ratelimit
 
 # The smallest set that lists calendars and reads events (and allows events.watch).
@@ -272,7 +272,7 @@ class Google:
         body = self._execute(self.service.events().list(**params))
         zone = body.get("timeZone", "")
         return Changes(
-            events=[parse_event(item, zone) for item in body.get("items", [])],
+            events=[parse_event_safely(item, zone) for item in body.get("items", [])],
             cursor=body.get("nextSyncToken"),
             next_page=body.get("nextPageToken"),
             full_resync=not cursor,
@@ -295,7 +295,7 @@ class Google:
                 )
             )
             zone = body.get("timeZone", "")
-            events.extend(parse_event(item, zone) for item in body.get("items", []))
+            events.extend(parse_event_safely(item, zone) for item in body.get("items", []))
             page = body.get("nextPageToken")
             if not page:
                 return events

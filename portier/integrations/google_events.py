@@ -64,3 +64,18 @@ def parse_event(raw: dict, calendar_zone: str = "") -> RemoteEvent:
         updated=_parse_datetime(updated) if updated else None,
         recurrence=tuple(raw.get("recurrence", [])),
     )
+
+
+def parse_event_safely(raw: dict, calendar_zone: str = "") -> RemoteEvent:
+    """One unreadable event must not stop a calendar's sync: it comes back with a problem
+    (logged for the host) and the rest of the page goes on."""
+    try:
+        return parse_event(raw, calendar_zone)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        remote_id = str(raw.get("id", "")) if isinstance(raw, dict) else ""
+        title = str(raw.get("summary", ""))[:300] if isinstance(raw, dict) else ""
+        return RemoteEvent(
+            remote_id=remote_id,
+            title=title,
+            problem=f"unreadable event data: {type(exc).__name__}: {exc}"[:500],
+        )

@@ -119,6 +119,16 @@ def _fail(calendar: Calendar, exc: ProviderError) -> None:
 
 def apply_event(calendar: Calendar, event: RemoteEvent, *, now: datetime) -> None:
     """Make Portier's state match one remote event. Safe to call any number of times."""
+    if event.problem:
+        # Keep what we have for it; say why it was skipped; go on with the others.
+        sync_log.record(
+            calendar=calendar,
+            action=Action.ERROR,
+            remote_id=event.remote_id,
+            title=event.title,
+            reason=event.problem,
+        )
+        return
     link = (
         SyncedEvent.objects.select_for_update()
         .filter(calendar=calendar, remote_id=event.remote_id)

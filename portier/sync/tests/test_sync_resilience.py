@@ -127,3 +127,23 @@ def test_crash_between_effects_and_cursor_loses_and_doubles_nothing(
     sync(bob_calendar)
     assert Appointment.objects.count() == 7
     assert set(Appointment.objects.values_list("version", flat=True)) == {1}
+
+
+def test_an_unreadable_event_is_logged_and_the_others_go_on(bob_calendar):
+    from django.utils import timezone
+
+    from portier.integrations.base import RemoteEvent
+    from portier.sync.engine import apply_event
+
+    apply_event(
+        bob_calendar,
+        RemoteEvent(remote_id="bad", title="Broken", problem="unreadable event data: x"),
+        now=timezone.now(),
+    )
+    entry = SyncLogEntry.objects.get()
+    assert (entry.action, entry.remote_id, entry.reason) == (
+        "error",
+        "bad",
+        "unreadable event data: x",
+    )
+    assert not Appointment.objects.exists()
