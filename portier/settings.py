@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "portier.locations",
     "portier.integrations",
     "portier.visits",
+    "portier.contacts",
     "portier.invitations",
     "portier.sync",
     "portier.dashboard",

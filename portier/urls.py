@@ -21,7 +21,9 @@ urlpatterns = [
     path("integrations/", include("portier.integrations.urls")),
     path("visit/", include("portier.invitations.urls")),
     path("sandbox/", include("portier.sandbox.urls")),
+    path("contacts/", include("portier.contacts.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("portier.visits.urls")),
     path("", include("portier.dashboard.urls")),
 ]

@@ -64,3 +64,4 @@ def invalid(request, exc):
 api.add_router("/me", "portier.api.me.router")
 api.add_router("/locations", "portier.api.locations.router")
 api.add_router("/integrations", "portier.api.integrations.router")
+api.add_router("/appointments", "portier.api.appointments.router")

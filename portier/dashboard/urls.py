@@ -5,5 +5,4 @@ from portier.dashboard import views
 app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("appointments/", views.appointments, name="appointments"),
 ]

@@ -7,8 +7,3 @@ from portier.dashboard.steps import get_started_steps
 @member_required
 def home(request):
     return render(request, "dashboard/home.html", {"steps": get_started_steps(request.user)})
-
-
-@member_required
-def appointments(request):
-    return render(request, "dashboard/appointments.html")

@@ -132,7 +132,10 @@ class Appointment(models.Model):
                 condition=~models.Q(ical_uid=""),
             )
         ]
-        indexes = [models.Index(fields=["company", "starts_at"])]
+        indexes = [
+            models.Index(fields=["company", "starts_at"]),
+            models.Index(fields=["company", "ends_at"]),  # upcoming = not yet ended
+        ]
 
     def __str__(self):
         return self.title

@@ -147,8 +147,11 @@ def _sync_guests(appointment: Appointment, guests: list[GuestInfo]) -> tuple[lis
 
 
 def _record(appointment: Appointment, change: AppointmentChange) -> AppointmentChange:
+    from portier.contacts.services import remember_guests
     from portier.invitations import services as invitations
 
+    if change.kind != "cancelled":
+        remember_guests(appointment)  # every invited guest becomes a contact of the host
     invitations.appointment_changed(appointment=appointment, change=change)
     return change
 

@@ -1,0 +1,250 @@
+"""Appointments pages: the list, one appointment, manual invitations, ignored events."""
+
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portier.companies.tenancy import member_required
+from portier.lib.errors import DomainError
+from portier.sync.models import Action, SyncLogEntry
+from portier.visits import listing, manual
+from portier.visits.forms import (
+    AppointmentForm,
+    ListFilterForm,
+    guest_formset,
+    local_input,
+    split_name,
+)
+from portier.visits.manual import NewGuest
+from portier.visits.models import Appointment, GuestKind
+from portier.visits.statuses import guest_statuses, state_of
+
+IGNORED_DAYS = 30
+
+
+def _visible(request):
+    return Appointment.objects.visible_to(request.user)
+
+
+def _get(request, pk) -> Appointment:
+    """Outsiders, and hosts asking for a colleague's appointment, get 404."""
+    return get_object_or_404(
+        _visible(request).select_related("location", "host", "calendar", "series"), pk=pk
+    )
+
+
+def _user_zone(request):
+    location = request.user.primary_location
+    return location.zone if location else zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+@member_required
+def appointment_list(request):
+    form = ListFilterForm(request.GET or None, company=request.company)
+    filters = form.filters()
+    queryset = listing.filtered(_visible(request), zone=_user_zone(request), **filters)
+    page = listing.page_of(queryset, now=timezone.now(), number=_page_number(request))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "filtered": bool(filters),
+        "query": query.urlencode(),
+        "show_host": request.membership.is_admin,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "visits/_rows.html", context)
+    return render(request, "visits/list.html", context)
+
+
+def _guest_rows(appointment):
+    """Guests with their latest e-mail; colleagues apart; removed guests last."""
+    statuses = guest_statuses(appointment)
+    guests, colleagues, removed = [], [], []
+    for guest in appointment.guests.all():
+        if guest.kind == GuestKind.COLLEAGUE:
+            if guest.removed_at is None:
+                colleagues.append(guest)
+            continue
+        row = statuses.get(guest.email)
+        entry = {
+            "guest": guest,
+            "mail": row,
+            "state": state_of(row.status) if row else "",
+        }
+        (removed if guest.removed_at else guests).append(entry)
+    return guests, colleagues, removed
+
+
+@member_required
+def appointment_detail(request, pk):
+    appointment = _get(request, pk)
+    guests, colleagues, removed = _guest_rows(appointment)
+    log = list(appointment.sync_log.select_related("calendar")[:100])
+    return render(
+        request,
+        "visits/detail.html",
+        {
+            "appointment": appointment,
+            "guests": guests,
+            "colleagues": colleagues,
+            "removed": removed,
+            "sync_log": log,
+            "changeable": manual.is_changeable(appointment),
+            "managed_message": manual.managed_message(appointment),
+            "calendar_name": manual.calendar_name(appointment),
+        },
+    )
+
+
+def _guests_from(form, formset) -> list[NewGuest]:
+    picked = [NewGuest(c.email, name=c.name) for c in form.cleaned_data.get("contacts") or []]
+    return formset.guests() + picked
+
+
+def _form_page(request, form, formset, appointment=None):
+    return render(
+        request,
+        "visits/form.html",
+        {"form": form, "formset": formset, "appointment": appointment},
+    )
+
+
+def _put_error(form, formset, exc: DomainError) -> None:
+    if exc.field == "guests":
+        formset._non_form_errors = formset.error_class([exc.message])
+    else:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@member_required
+def appointment_create(request):
+    initial = {"location": request.user.primary_location_id, "host": request.user.pk}
+    form = AppointmentForm(request.POST or None, request=request, initial=initial)
+    formset = guest_formset(data=request.POST or None)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            appointment, created = manual.invite(
+                company=request.company,
+                host=data.get("host") or request.user,
+                location=data["location"],
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                description=data["description"],
+                guests=_guests_from(form, formset),
+                token=data.get("token"),
+            )
+        except DomainError as exc:
+            _put_error(form, formset, exc)
+        else:
+            if created:
+                messages.success(request, _("Appointment created; the guests are invited."))
+            return redirect("visits:detail", appointment.pk)
+    return _form_page(request, form, formset)
+
+
+def _edit_initial(appointment):
+    zone = appointment.location.zone
+    guests = [
+        g
+        for g in appointment.guests.all()
+        if g.removed_at is None and g.kind in (GuestKind.GUEST, GuestKind.COLLEAGUE)
+    ]
+    rows = []
+    for guest in guests:
+        first, last = split_name(guest.name)
+        rows.append({"first_name": first, "last_name": last, "email": guest.email})
+    form_initial = {
+        "title": appointment.title,
+        "location": appointment.location_id,
+        "starts_at": local_input(appointment.starts_at, zone).replace(second=0, microsecond=0),
+        "ends_at": local_input(appointment.ends_at, zone).replace(second=0, microsecond=0),
+        "description": appointment.description,
+        "host": appointment.host_id,
+    }
+    return form_initial, rows, [g.email for g in guests]
+
+
+def _changed(data, initial, name):
+    same = data[name] == initial[name] and data["location"].pk == initial["location"]
+    return None if same else data[name]
+
+
+@member_required
+def appointment_edit(request, pk):
+    appointment = _get(request, pk)
+    if not manual.is_changeable(appointment):
+        if appointment.is_synced:
+            messages.error(request, manual.managed_message(appointment))
+        else:
+            messages.error(request, _("This appointment can no longer be changed."))
+        return redirect("visits:detail", appointment.pk)
+    form_initial, rows, known = _edit_initial(appointment)
+    form = AppointmentForm(request.POST or None, request=request, initial=form_initial)
+    del form.fields["token"]
+    formset = guest_formset(data=request.POST or None, initial=rows, known_emails=known, extra=2)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            manual.change(
+                appointment=appointment,
+                title=data["title"],
+                location=data["location"],
+                # An untouched time stays as it was (the input has no seconds).
+                starts_at=_changed(data, form_initial, "starts_at"),
+                ends_at=_changed(data, form_initial, "ends_at"),
+                description=data["description"],
+                guests=_guests_from(form, formset),
+                host=data.get("host"),
+            )
+        except DomainError as exc:
+            _put_error(form, formset, exc)
+        else:
+            messages.success(request, _("Appointment saved; guests are told what changed."))
+            return redirect("visits:detail", appointment.pk)
+    return _form_page(request, form, formset, appointment)
+
+
+@member_required
+@require_POST
+def appointment_cancel(request, pk):
+    appointment = _get(request, pk)
+    try:
+        manual.cancel(appointment=appointment)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Appointment cancelled; the guests are told."))
+    return redirect("visits:detail", appointment.pk)
+
+
+@member_required
+def ignored_events(request):
+    """Events of the user's own calendars that carried the marker but sent no invitation."""
+    since = timezone.now() - timedelta(days=IGNORED_DAYS)
+    entries = (
+        SyncLogEntry.objects.for_company(request.company)
+        .filter(
+            calendar__connection__user=request.user,
+            action__in=(Action.IGNORED, Action.HELD),
+            created__gte=since,
+        )
+        .select_related("calendar")[:200]
+    )
+    return render(request, "visits/ignored.html", {"entries": entries, "days": IGNORED_DAYS})
