@@ -89,8 +89,12 @@ def appointment_rows(served, title):
     )
 
 
+COOL_DOWN = 2.0  # seconds; the burst below must fit into it even on a busy machine
+
+
 def test_push_to_appointment_through_real_processes(tmp_path, fake):
-    with portier_serve(tmp_path, extra_env=google_env(fake)) as served:
+    env = {**google_env(fake), "PORTIER_SYNC_DEBOUNCE_MS": str(int(COOL_DOWN * 1000))}
+    with portier_serve(tmp_path, extra_env=env) as served:
         setup_host(served, fake)
         # The channel was opened at connect and Google's "sync" message was accepted.
         assert len(fake.active_channels) == 1
@@ -98,7 +102,7 @@ def test_push_to_appointment_through_real_processes(tmp_path, fake):
 
         latencies = []
         for i in range(5):
-            time.sleep(1.2)  # a lone change, past the cool-down of the previous sync
+            time.sleep(COOL_DOWN + 0.2)  # a lone change, past the previous sync's cool-down
             start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2 + i)
             created = time.monotonic()
             fake.create_event(
@@ -136,16 +140,24 @@ def test_push_to_appointment_through_real_processes(tmp_path, fake):
             )
 
         before = syncs()
+        sent_before = len(fake.notifications_sent)
+        burst_started = time.monotonic()
         for n in range(50):
             fake.update_event(ADMIN, event["id"], description=f"edit {n}")
         fake.update_event(ADMIN, event["id"], summary="Burst (final)")
+        fake.wait_for_notifications()
+        burst = time.monotonic() - burst_started
+        assert len(fake.notifications_sent) - sent_before == 51
         served.wait_for(
             "SELECT id FROM visits_appointment WHERE title = ?", ("Burst (final)",), timeout=30
         )
         time.sleep(3)
         burst_syncs = syncs() - before
-        print(f"51 notifications -> {burst_syncs} syncs")
-        assert 1 <= burst_syncs <= 2
+        print(f"51 notifications in {burst:.2f}s -> {burst_syncs} syncs")
+        if burst <= COOL_DOWN:  # the claim: a burst within the cool-down costs at most 2
+            assert 1 <= burst_syncs <= 2
+        else:  # a very slow machine spread the burst: still one sync per cool-down at most
+            assert 1 <= burst_syncs <= 2 + int(burst / COOL_DOWN)
 
         # Deleting the event cancels the appointment.
         fake.delete_event(ADMIN, event["id"])
