@@ -223,6 +223,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    # `run_huey` gives Huey's logger a handler of its own: do not print each line twice.
+    "loggers": {"huey": {"propagate": False}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
