@@ -73,7 +73,7 @@ def sync_calendar(calendar_id: int) -> SyncResult | None:
                 result.full = changes.full_resync
                 with transaction.atomic():
                     for event in changes.events:
-                        apply_event(calendar, event, now=started)
+                        apply_event(calendar, event, now=started, provider=provider)
                         seen.add(event.remote_id)
                     result.events += len(changes.events)
                     if not changes.next_page:
@@ -117,7 +117,7 @@ def _fail(calendar: Calendar, exc: ProviderError) -> None:
     Calendar.objects.filter(pk=calendar.pk).update(status=Status.ERROR, last_error=str(exc)[:2000])
 
 
-def apply_event(calendar: Calendar, event: RemoteEvent, *, now: datetime) -> None:
+def apply_event(calendar: Calendar, event: RemoteEvent, *, now: datetime, provider=None) -> None:
     """Make Portier's state match one remote event. Safe to call any number of times."""
     if event.problem:
         # Keep what we have for it; say why it was skipped; go on with the others.
@@ -168,7 +168,7 @@ def apply_event(calendar: Calendar, event: RemoteEvent, *, now: datetime) -> Non
             link.save()  # an occurrence for later: the horizon roll picks it up
             return
     link.save()
-    _place(calendar, link, event)
+    _place(calendar, link, event, provider)
 
 
 def _host_emails(calendar: Calendar) -> set[str]:
@@ -190,7 +190,7 @@ def _owns(calendar: Calendar, appointment: Appointment, event: RemoteEvent) -> b
     return organizer in _host_emails(calendar) and organizer not in _host_emails(owner_calendar)
 
 
-def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent) -> None:
+def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent, provider=None) -> None:
     connection = calendar.connection
     company = connection.company
     people = classify_attendees(event, company=company, host_emails=_host_emails(calendar))
@@ -212,7 +212,7 @@ def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent) -> None:
     placement = _placement(calendar, event, appointment)
     location = placement["location"]
     timing = timing_of(event, location_zone=location.time_zone)
-    series = _series(calendar, event, connection.user) if event.series_id else None
+    series = _series(calendar, event, connection.user, provider) if event.series_id else None
     source = {
         "connection": connection,
         "calendar": calendar,
@@ -312,7 +312,7 @@ def _held(calendar: Calendar, event: RemoteEvent, appointment: Appointment) -> N
     notices.invalid_code(calendar=calendar, appointment=appointment, event=event)
 
 
-def _series(calendar: Calendar, event: RemoteEvent, host) -> Series:
+def _series(calendar: Calendar, event: RemoteEvent, host, provider=None) -> Series:
     company = calendar.connection.company
     series, created = Series.objects.get_or_create(
         company=company,
@@ -324,9 +324,19 @@ def _series(calendar: Calendar, event: RemoteEvent, host) -> Series:
             "time_zone": (event.start.time_zone if event.start else "") or calendar.time_zone,
         },
     )
-    if not created and series.title != event.title[:300]:
+    changed = []
+    if series.title != event.title[:300]:
         series.title = event.title[:300]
-        series.save(update_fields=["title", "updated"])
+        changed.append("title")
+    if not series.rule and provider is not None:
+        # Occurrences do not carry the rule; the series itself does (one request per series),
+        # so the guest's invitation can say "every Tuesday" and its .ics can repeat.
+        master = provider.get_event(calendar.remote_id, event.series_id)
+        if master is not None and master.recurrence:
+            series.rule = "\n".join(master.recurrence)
+            changed.append("rule")
+    if changed:
+        series.save(update_fields=[*changed, "updated"])
     return series
 
 
@@ -401,6 +411,6 @@ def roll_horizon(calendar_id: int, *, now: datetime | None = None) -> int:
         for series_id in list(due):
             for event in provider.instances(calendar.remote_id, series_id, now, horizon_end(now)):
                 with transaction.atomic():
-                    apply_event(calendar, event, now=now)
+                    apply_event(calendar, event, now=now, provider=provider)
                 applied += 1
     return applied

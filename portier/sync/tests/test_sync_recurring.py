@@ -143,3 +143,21 @@ def test_the_same_event_in_two_hosts_calendars_is_one_appointment(
     sync(bob_calendar)
     appointment.refresh_from_db()
     assert appointment.status == "active"
+
+
+def test_the_series_rule_is_kept_for_the_invitation(google_fake, bob_calendar, sync):
+    from portier.visits.models import Series
+
+    first = soon(days=2, hour=9)
+    google_fake.create_event(
+        BOB,
+        summary="Tuesday review",
+        start=first,
+        end=first + timedelta(hours=1),
+        time_zone="Europe/Berlin",
+        recurrence=["RRULE:FREQ=WEEKLY;COUNT=4"],
+        attendees=attendees("g@ext.example"),
+    )
+    sync(bob_calendar)
+    sync(bob_calendar)
+    assert Series.objects.get().rule == "RRULE:FREQ=WEEKLY;COUNT=4"
