@@ -41,17 +41,32 @@ class CatchingBackend(BaseEmailBackend):
         return sent
 
 
+def _company_of(message_id: str) -> int | None:
+    """Guest and host e-mails come from a company's outbox, which knows their Message-ID."""
+    from portier.invitations.models import Notification
+
+    if not message_id:
+        return None
+    return (
+        Notification.objects.filter(message_id=message_id)
+        .values_list("company_id", flat=True)
+        .first()
+    )
+
+
 def catch(raw: bytes, *, sender: str, recipients: list[str]) -> CaughtMail:
     """Store one message: its raw bytes, text and HTML bodies, and the other parts."""
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     text_part = parsed.get_body(preferencelist=("plain",))
     html_part = parsed.get_body(preferencelist=("html",))
+    message_id = str(parsed.get("Message-ID", ""))[:300]
     with transaction.atomic():
         mail = CaughtMail.objects.create(
+            company_id=_company_of(message_id),
             sender=sender,
             recipients=[address for _name, address in getaddresses(recipients)],
             subject=str(parsed.get("Subject", ""))[:998],
-            message_id=str(parsed.get("Message-ID", ""))[:300],
+            message_id=message_id,
             text=text_part.get_content() if text_part is not None else "",
             html=html_part.get_content() if html_part is not None else "",
             raw=raw,

@@ -7,6 +7,11 @@ class CaughtMail(models.Model):
     """One e-mail Portier sent while the sandbox caught mail: as sent (raw) and parsed."""
 
     created = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    # The company whose outbox sent it; empty for account e-mails (password reset, invites to
+    # colleagues), which only their recipients may read.
+    company = models.ForeignKey(
+        "companies.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     sender = models.CharField(_("from"), max_length=320)
     recipients = models.JSONField(_("to"), default=list)  # the envelope: To, Cc and Bcc
     subject = models.CharField(_("subject"), max_length=998, blank=True)
@@ -26,6 +31,11 @@ class CaughtMail(models.Model):
     @property
     def recipient_list(self) -> str:
         return ", ".join(self.recipients)
+
+    def is_visible_to(self, user) -> bool:
+        if self.company_id is not None:
+            return self.company_id == getattr(user.company, "pk", None)
+        return user.email.lower() in {r.lower() for r in self.recipients}
 
 
 class CaughtAttachment(models.Model):

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -141,15 +142,28 @@ def event_delete(request, event_id):
 # -- mail viewer ----------------------------------------------------------------------------
 
 
+def _visible_mails(request):
+    """A company's own mail, and account mail addressed to this user: never another's."""
+    return CaughtMail.objects.filter(Q(company=request.company) | Q(company__isnull=True))
+
+
+def _visible_mail(request, pk) -> CaughtMail:
+    mail = get_object_or_404(_visible_mails(request), pk=pk)
+    if not mail.is_visible_to(request.user):
+        raise Http404
+    return mail
+
+
 @sandbox_required
 def mail_list(request):
-    mails = CaughtMail.objects.defer("raw", "text", "html").prefetch_related("attachments")
-    return render(request, "sandbox/mail_list.html", {"mails": mails[:200]})
+    mails = _visible_mails(request).defer("raw", "text", "html").prefetch_related("attachments")
+    mails = [m for m in mails[:400] if m.is_visible_to(request.user)][:200]
+    return render(request, "sandbox/mail_list.html", {"mails": mails})
 
 
 @sandbox_required
 def mail_detail(request, pk):
-    mail = get_object_or_404(CaughtMail, pk=pk)
+    mail = _visible_mail(request, pk)
     attachments = list(mail.attachments.all())
     return render(
         request,
@@ -160,7 +174,7 @@ def mail_detail(request, pk):
 
 @sandbox_required
 def mail_raw(request, pk):
-    mail = get_object_or_404(CaughtMail, pk=pk)
+    mail = _visible_mail(request, pk)
     response = HttpResponse(bytes(mail.raw), content_type="message/rfc822")
     response["Content-Disposition"] = f'attachment; filename="portier-mail-{mail.pk}.eml"'
     return response
@@ -168,7 +182,9 @@ def mail_raw(request, pk):
 
 @sandbox_required
 def mail_attachment(request, pk, attachment_pk):
-    attachment = get_object_or_404(CaughtAttachment, mail_id=pk, pk=attachment_pk)
+    attachment = get_object_or_404(
+        CaughtAttachment, mail=_visible_mail(request, pk), pk=attachment_pk
+    )
     # Images are shown; anything else is downloaded, never rendered as a page of this site.
     inline = attachment.content_type in ("image/png", "image/jpeg", "image/gif")
     kept = inline or attachment.content_type == "text/calendar"

@@ -35,8 +35,12 @@ def send_invitation_like_mail():
 
 
 @pytest.fixture
-def caught(db):
-    return send_invitation_like_mail()
+def caught(acme):
+    mail = send_invitation_like_mail()
+    # As for a guest e-mail from Acme's outbox (the catcher reads the company off its row).
+    CaughtMail.objects.filter(pk=mail.pk).update(company=acme)
+    mail.refresh_from_db()
+    return mail
 
 
 def test_the_catcher_keeps_raw_bytes_and_parts(caught):
@@ -71,7 +75,7 @@ def test_a_message_without_recipients_is_not_kept(db):
 def test_viewer_lists_and_shows_a_message(bob_client, caught):
     listing = bob_client.get(reverse("sandbox:mail")).content.decode()
     assert "gina@initech.example" in listing and "Invitation: Visit" in listing
-    assert "password-reset links included" in listing
+    assert "e-mails to your own address" in listing
 
     page = bob_client.get(reverse("sandbox:mail_detail", args=[caught.pk])).content.decode()
     # The HTML is shown in a sandboxed frame (no scripts), escaped into srcdoc.
@@ -90,9 +94,48 @@ def test_viewer_lists_and_shows_a_message(bob_client, caught):
     assert raw["Content-Type"] == "message/rfc822" and raw.content == bytes(caught.raw)
 
 
-def test_any_logged_in_member_sees_sandbox_mail_as_the_page_says(carol_client, caught):
-    """A demo: sandbox mail is not split by company (the page says so)."""
-    assert carol_client.get(reverse("sandbox:mail_detail", args=[caught.pk])).status_code == 200
+def test_carol_gets_404_on_acme_mail(carol_client, caught):
+    for url in (
+        reverse("sandbox:mail_detail", args=[caught.pk]),
+        reverse("sandbox:mail_raw", args=[caught.pk]),
+        reverse("sandbox:mail_attachment", args=[caught.pk, caught.attachments.first().pk]),
+    ):
+        assert carol_client.get(url).status_code == 404
+    assert "Visit" not in carol_client.get(reverse("sandbox:mail")).content.decode()
+
+
+def test_account_mail_is_only_for_its_recipient(client, alice_client, carol_client, settings):
+    """A password reset caught in the sandbox must not let anybody else into the account."""
+    settings.EMAIL_BACKEND = BACKEND
+    client.post(reverse("password_reset"), {"email": "alice@acme.example"})
+    reset = CaughtMail.objects.get()
+    assert reset.company_id is None
+    assert carol_client.get(reverse("sandbox:mail_detail", args=[reset.pk])).status_code == 404
+    assert alice_client.get(reverse("sandbox:mail_detail", args=[reset.pk])).status_code == 200
+    assert "/reset/" not in carol_client.get(reverse("sandbox:mail")).content.decode()
+
+
+def test_the_catcher_reads_the_company_off_the_outbox(acme, bob):
+    from portier.invitations.models import Kind, Notification
+
+    Notification.objects.create(
+        company=acme,
+        kind=Kind.INVITATION,
+        key="inv:test",
+        lane="a0:gina@initech.example",
+        recipient="gina@initech.example",
+        message_id="<portier.test@portier.example>",
+    )
+    message = django_mail.EmailMessage(
+        "Invitation",
+        "Hello",
+        "portier@portier.example",
+        ["gina@initech.example"],
+        headers={"Message-ID": "<portier.test@portier.example>"},
+        connection=django_mail.get_connection(BACKEND),
+    )
+    message.send()
+    assert CaughtMail.objects.get().company == acme
 
 
 def test_viewer_needs_a_login_and_the_sandbox(client, bob_client, caught, settings):
