@@ -135,10 +135,17 @@ def guest_infos(company, guests: list[NewGuest]) -> list[GuestInfo]:
     return infos
 
 
-def _by_token(company, token) -> Appointment | None:
+def _by_token(company, host, token) -> Appointment | None:
+    """The appointment this same submission created before: same company, same host. A key
+    someone else used never hands out their appointment."""
     if token is None:
         return None
-    return Appointment.objects.filter(company=company, submission_token=token).first()
+    found = Appointment.objects.filter(submission_token=token).first()
+    if found is None:
+        return None
+    if found.company_id != company.pk or found.host_id != host.pk:
+        raise DomainError(_("This idempotency key was already used for another request."))
+    return found
 
 
 def invite(
@@ -156,7 +163,7 @@ def invite(
     """Create a manual appointment and invite its guests. `token` (a UUID from the form or
     the API's Idempotency-Key) makes a repeated submission return the first appointment:
     (appointment, created)."""
-    existing = _by_token(company, token)
+    existing = _by_token(company, host, token)
     if existing is not None:
         return existing, False
     ensure_same_company(company, location=location, host=host)
@@ -177,7 +184,7 @@ def invite(
             submission_token=token,
         )
     except IntegrityError:
-        existing = _by_token(company, token)  # the same form, sent twice at the same moment
+        existing = _by_token(company, host, token)  # the same form, sent twice at once
         if existing is None:
             raise
         return existing, False

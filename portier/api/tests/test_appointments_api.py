@@ -132,6 +132,22 @@ def test_repeated_request_with_the_same_key_creates_one(client, api_token, bob, 
     assert Appointment.objects.count() == 1
 
 
+def test_a_key_used_by_someone_else_never_returns_their_appointment(
+    client, api_token, bob, alice, carol, acme_hq, globex_office
+):
+    from portier.companies.models import Role
+    from portier.testing.factories import make_member
+
+    key = "7d1c0f5e-2f7c-4c39-9c59-0b5f8b1f2a61"
+    first = post(client, api_token(bob), body_for(acme_hq, idempotency_key=key))
+    dave = make_member(bob.company, email="dave@acme.example", name="Dave", role=Role.HOST)
+    other = post(client, api_token(dave), body_for(acme_hq, idempotency_key=key))
+    assert other.status_code == 400 and "already used" in other.json()["detail"]
+    foreign = post(client, api_token(carol), body_for(globex_office, idempotency_key=key))
+    assert foreign.status_code == 400
+    assert first.json()["title"] not in other.content.decode()
+
+
 def test_validation_errors_are_readable(client, api_token, bob, acme_hq):
     headers = api_token(bob)
     start = at(days=4, hour=9)
