@@ -115,7 +115,7 @@ class Calendar(models.Model):
     channel_failed_at = models.DateTimeField(null=True, blank=True)
     # Coordination of syncs: at most one at a time, one follow-up for whatever came meanwhile.
     sync_requested_at = models.DateTimeField(null=True, blank=True)
-    sync_queued = models.BooleanField(default=False)
+    sync_queued_at = models.DateTimeField(null=True, blank=True)
     sync_lease_until = models.DateTimeField(null=True, blank=True)
     sync_started_at = models.DateTimeField(null=True, blank=True)
 

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portier.integrations.base import CursorExpired, ProviderError, RemoteEvent
-from portier.integrations.models import Calendar, Status
+from portier.integrations.models import Calendar, Connection, Status
 from portier.integrations.services import provider_for, record_provider_error, store_tokens
 from portier.locations.placement import resolve_location
 from portier.sync import log as sync_log
@@ -30,6 +30,30 @@ MAX_RESTARTS = 3
 PAST_GRACE = timedelta(days=1)
 
 
+class LeaseLost(Exception):
+    """Another worker took this calendar over (ours lapsed): stop without writing more."""
+
+
+@dataclass
+class Lease:
+    """This run's hold on a calendar, identified by its start time. Renewed after each page;
+    only the holder may release it, and a run that lost it stops."""
+
+    calendar_id: int
+    started: datetime
+    length: timedelta
+
+    def _mine(self):
+        return Calendar.objects.filter(pk=self.calendar_id, sync_started_at=self.started)
+
+    def renew(self) -> None:
+        if not self._mine().update(sync_lease_until=timezone.now() + self.length):
+            raise LeaseLost(f"calendar {self.calendar_id}: another sync took over")
+
+    def release(self) -> None:
+        self._mine().update(sync_lease_until=None)
+
+
 @dataclass
 class SyncResult:
     pages: int = 0
@@ -42,7 +66,7 @@ def horizon_end(now: datetime) -> datetime:
     return now + timedelta(days=settings.PORTIER_SYNC_HORIZON_DAYS)
 
 
-def sync_calendar(calendar_id: int) -> SyncResult | None:
+def sync_calendar(calendar_id: int, *, lease: Lease | None = None) -> SyncResult | None:
     # Re-read: the host may have disconnected or deselected the calendar since it was queued.
     calendar = Calendar.objects.select_related(
         "connection__company", "connection__user", "connection__location"
@@ -72,6 +96,8 @@ def sync_calendar(calendar_id: int) -> SyncResult | None:
                 result.pages += 1
                 result.full = changes.full_resync
                 with transaction.atomic():
+                    if lease is not None:
+                        lease.renew()  # in the page's transaction: lost lease, nothing written
                     for event in changes.events:
                         apply_event(calendar, event, now=started, provider=provider)
                         seen.add(event.remote_id)
@@ -86,6 +112,9 @@ def sync_calendar(calendar_id: int) -> SyncResult | None:
         except ProviderError as exc:
             _fail(calendar, exc)
             raise
+        except LeaseLost:
+            logger.warning("calendar %s: lease lost, leaving it to the other sync", calendar.pk)
+            return result
         except Exception as exc:
             # A bug or bad data must not leave the calendar looking "syncing" for ever.
             Calendar.objects.filter(pk=calendar.pk).update(
@@ -95,13 +124,17 @@ def sync_calendar(calendar_id: int) -> SyncResult | None:
 
 
 def _finish(calendar: Calendar, provider, cursor: str | None, started: datetime) -> None:
+    """Store the cursor and the refreshed tokens, unless the host disconnected meanwhile:
+    then the tokens stay deleted and the cursor unset."""
+    connection = Connection.objects.select_for_update().get(pk=calendar.connection_id)
+    if not connection.is_active:
+        return
     Calendar.objects.filter(pk=calendar.pk).update(
         sync_cursor=cursor or "",
         synced_at=started,
         last_error="",
         status=Status.CONNECTED,
     )
-    connection = calendar.connection
     store_tokens(connection, provider.current_tokens())
     fields = ["refresh_token", "access_token", "access_token_expires_at", "scopes"]
     if connection.status == Status.ERROR:
@@ -221,19 +254,29 @@ def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent, provider=N
         "location_text": event.location[:500],
     }
     if appointment is None:
-        appointment, _change = visits.create_appointment(
-            company=company,
-            host=connection.user,
-            title=title,
-            timing=timing,
-            guests=people.guests,
-            source=connection.provider,
-            ical_uid=link.ical_uid,
-            instance_key=link.instance_key,
-            series=series,
-            **placement,
-            **source,
-        )
+        try:
+            appointment, _change = visits.create_appointment(  # its own savepoint
+                company=company,
+                host=connection.user,
+                title=title,
+                timing=timing,
+                guests=people.guests,
+                source=connection.provider,
+                ical_uid=link.ical_uid,
+                instance_key=link.instance_key,
+                series=series,
+                **placement,
+                **source,
+            )
+        except IntegrityError:
+            # Another host's calendar created the same occurrence at this very moment (their
+            # sync runs in parallel): it exists now, so place this event on it instead.
+            if not Appointment.objects.filter(
+                company=company, ical_uid=link.ical_uid, instance_key=link.instance_key
+            ).exists():
+                raise
+            _place(calendar, link, event, provider)
+            return
         link.appointment = appointment
         link.save(update_fields=["appointment"])
         sync_log.record(

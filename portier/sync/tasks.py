@@ -15,7 +15,10 @@ from portier.integrations.models import Calendar
 from portier.sync import channels, engine
 
 logger = logging.getLogger(__name__)
-LEASE = timedelta(minutes=10)
+LEASE = timedelta(minutes=10)  # renewed after every page; a dead worker's lapses
+# A queued sync that has not started by then is presumed lost (queue flushed, worker killed
+# before it began): the next request enqueues another.
+QUEUED_STALE = timedelta(minutes=5)
 
 
 def request_sync(calendar_id: int) -> bool:
@@ -23,7 +26,11 @@ def request_sync(calendar_id: int) -> bool:
     task was enqueued. Bursts of notifications thus cost one sync plus at most one more."""
     now = timezone.now()
     Calendar.objects.filter(pk=calendar_id).update(sync_requested_at=now)
-    enqueued = Calendar.objects.filter(pk=calendar_id, sync_queued=False).update(sync_queued=True)
+    enqueued = (
+        Calendar.objects.filter(pk=calendar_id)
+        .filter(Q(sync_queued_at__isnull=True) | Q(sync_queued_at__lt=now - QUEUED_STALE))
+        .update(sync_queued_at=now)
+    )
     if enqueued:
         transaction.on_commit(lambda: _enqueue(calendar_id))
     return bool(enqueued)
@@ -46,7 +53,7 @@ def _enqueue(calendar_id: int) -> None:
 def run_sync(calendar_id: int) -> engine.SyncResult | None:
     """One sync under a lease: never two at once for a calendar; whatever was requested while
     it ran gets exactly one follow-up."""
-    Calendar.objects.filter(pk=calendar_id).update(sync_queued=False)
+    Calendar.objects.filter(pk=calendar_id).update(sync_queued_at=None)
     now = timezone.now()
     got_lease = (
         Calendar.objects.filter(pk=calendar_id)
@@ -55,10 +62,11 @@ def run_sync(calendar_id: int) -> engine.SyncResult | None:
     )
     if not got_lease:
         return None  # the running sync will see sync_requested_at and follow up
+    lease = engine.Lease(calendar_id=calendar_id, started=now, length=LEASE)
     try:
-        return engine.sync_calendar(calendar_id)
+        return engine.sync_calendar(calendar_id, lease=lease)
     finally:
-        Calendar.objects.filter(pk=calendar_id).update(sync_lease_until=None)
+        lease.release()
         if Calendar.objects.filter(pk=calendar_id, sync_requested_at__isnull=False).exists():
             request_sync(calendar_id)
 

@@ -72,7 +72,7 @@ def test_a_notification_during_a_sync_causes_exactly_one_follow_up(
     before = sync_count(google_fake)
     # A sync is running (it holds the lease) when three notifications arrive.
     Calendar.objects.filter(pk=bob_calendar.pk).update(
-        sync_lease_until=soon(days=1), sync_queued=False
+        sync_lease_until=soon(days=1), sync_queued_at=None
     )
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
@@ -147,3 +147,45 @@ def test_the_webhook_url_is_the_configured_one(settings):
     assert channels.notification_address("google") == (
         "https://portier.example.com" + reverse("integrations:google_notifications")
     )
+
+
+def test_a_lost_queue_message_does_not_stop_the_calendar_for_good(
+    google_fake, bob_calendar, sync, time_machine, django_capture_on_commit_callbacks
+):
+    from portier.sync.tasks import poll_calendars
+
+    from django.utils import timezone
+
+    sync(bob_calendar)
+    now = timezone.now()
+    # A sync was queued, but its message never reached a worker (Redis flushed, say).
+    Calendar.objects.filter(pk=bob_calendar.pk).update(sync_queued_at=now)
+    start = soon()
+    google_fake.create_event(
+        BOB, summary="Late", start=start, end=start + timedelta(hours=1),
+        attendees=attendees("g@ext.example"),
+    )  # fmt: skip
+    time_machine.move_to(now + timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        poll_calendars()
+    assert Appointment.objects.filter(title="Late").exists()
+
+
+def test_a_sync_that_lost_its_lease_stops_without_writing(google_fake, bob_calendar, sync):
+    from datetime import UTC, datetime
+
+    from portier.sync.engine import Lease, sync_calendar
+
+    sync(bob_calendar)
+    cursor = Calendar.objects.get(pk=bob_calendar.pk).sync_cursor
+    start = soon()
+    google_fake.create_event(
+        BOB, summary="Contested", start=start, end=start + timedelta(hours=1),
+        attendees=attendees("g@ext.example"),
+    )  # fmt: skip
+    # Our lease lapsed and another worker holds the calendar now (it started later).
+    Calendar.objects.filter(pk=bob_calendar.pk).update(sync_started_at=datetime.now(UTC))
+    stale = Lease(bob_calendar.pk, started=soon(days=-1), length=timedelta(minutes=10))
+    sync_calendar(bob_calendar.pk, lease=stale)
+    assert not Appointment.objects.exists()
+    assert Calendar.objects.get(pk=bob_calendar.pk).sync_cursor == cursor

@@ -147,3 +147,20 @@ def test_an_unreadable_event_is_logged_and_the_others_go_on(bob_calendar):
         "unreadable event data: x",
     )
     assert not Appointment.objects.exists()
+
+
+def test_a_disconnect_during_a_sync_is_not_undone_by_it(google_fake, bob_calendar, sync):
+    """The host disconnects while the last page is applied: the sync must not write the
+    tokens (or a cursor) back."""
+    from portier.integrations import services
+    from portier.sync.engine import _finish
+
+    connection = bob_calendar.connection
+    with services.provider_for(connection) as provider:
+        provider.list_calendars()  # a live provider holding tokens, as during a sync
+        services.disconnect(connection=Connection.objects.get(pk=connection.pk))
+        _finish(bob_calendar, provider, "cursor-from-the-last-page", soon())
+    connection.refresh_from_db()
+    assert connection.status == "disconnected"
+    assert connection.refresh_token == "" and connection.access_token == ""
+    assert Calendar.objects.get(pk=bob_calendar.pk).sync_cursor == ""
