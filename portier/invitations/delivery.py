@@ -9,6 +9,7 @@ of one lane are sent one at a time (the lane's first row is locked while claimin
 
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -99,8 +100,10 @@ def _claim(pk: int, now) -> Notification | None:
             assert head is not None
         if lane.filter(status=Status.SENDING).exclude(pk=pk).exists():
             return None  # an earlier e-mail to this guest is on its way: keep order
+        # The real moment, not the batch's start: a long batch must not claim rows that the
+        # sweep already takes for stuck.
         claimed = Notification.objects.filter(pk=pk, status=Status.QUEUED).update(
-            status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
+            status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
         )
     if not claimed:
         return None
@@ -108,7 +111,8 @@ def _claim(pk: int, now) -> Notification | None:
 
 
 def _finish(row, **fields) -> None:
-    Notification.objects.filter(pk=row.pk, status=Status.SENDING).update(
+    # Only our own claim: if the sweep gave the row to another worker, that one decides.
+    Notification.objects.filter(pk=row.pk, status=Status.SENDING, claimed_at=row.claimed_at).update(
         claimed_at=None, updated=timezone.now(), **fields
     )
 
@@ -175,8 +179,11 @@ def deliver_due(*, now=None, limit: int = BATCH) -> Report:
     report = Report()
     due = list(Notification.objects.due(now).order_by("pk").values_list("pk", flat=True)[:limit])
     sender = _Sender()
+    batch_started = time.monotonic()
     try:
         for index, pk in enumerate(due):
+            if time.monotonic() - batch_started > STUCK_AFTER.total_seconds() / 2:
+                break  # the rest waits for the next run, well before the sweep would step in
             row = _claim(pk, now)
             if row is None:
                 report.busy += 1

@@ -128,3 +128,23 @@ def test_a_worker_dying_mid_send_delays_but_never_loses_or_doubles(
     tasks.sweep_outbox()
     tasks.sweep_outbox()
     assert sorted(r.rcpt_tos[0] for r in smtp_sink.received) == sorted(GUEST_EMAILS)
+
+
+def test_a_slow_worker_whose_row_was_handed_on_does_not_overwrite_it(
+    bob, acme_hq, smtp_sink, time_machine
+):
+    """Worker A claims a row and hangs past STUCK_AFTER; the sweep hands the row to worker B,
+    which sends it. When A comes back, its outcome must not overwrite B's."""
+    time_machine.move_to(future(days=1, hour=8), tick=False)
+    appointment = create(bob, acme_hq, guests=[])
+    from portier.visits.services import GuestInfo, update_appointment
+
+    update_appointment(appointment=appointment, guests=[GuestInfo("ann@example.org")])
+    (row,) = rows()
+    slow = delivery._claim(row.pk, row.next_attempt_at)
+    time_machine.shift(delivery.STUCK_AFTER + timedelta(seconds=1))
+    tasks.sweep_outbox()  # releases the row and worker B sends it
+    assert Notification.objects.get(pk=row.pk).status == Status.SENT
+    delivery._finish(slow, status=Status.FAILED, last_error="timeout")  # A, much later
+    assert Notification.objects.get(pk=row.pk).status == Status.SENT
+    assert len(smtp_sink.messages) == 1
