@@ -8,14 +8,11 @@ import pytest
 
 from portier.integrations.google_events import parse_event, parse_event_safely
 
-CAPTURES = Path(__file__).resolve().parents[3].parent / "shared/testdata/google-calendar-api"
+CAPTURES = Path(__file__).resolve().parent / "captures"  # see captures/README.md
 
 
 def capture(name: str) -> dict:
-    path = CAPTURES / name
-    if not path.exists():
-        pytest.skip(f"shared test data not found at {path}")
-    raw = path.read_text()
+    raw = (CAPTURES / name).read_text()
     return json.loads(raw[raw.index("{") :])
 
 
