@@ -152,9 +152,9 @@ def test_the_webhook_url_is_the_configured_one(settings):
 def test_a_lost_queue_message_does_not_stop_the_calendar_for_good(
     google_fake, bob_calendar, sync, time_machine, django_capture_on_commit_callbacks
 ):
-    from portier.sync.tasks import poll_calendars
-
     from django.utils import timezone
+
+    from portier.sync.tasks import poll_calendars
 
     sync(bob_calendar)
     now = timezone.now()
