@@ -1,4 +1,4 @@
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 class UserLanguageMiddleware:
@@ -17,3 +17,23 @@ class UserLanguageMiddleware:
         if language:
             response.headers.setdefault("Content-Language", language)
         return response
+
+
+class UserTimeZoneMiddleware:
+    """Times on pages are shown in the zone of the user's primary location (else UTC);
+    appointment pages still show each visit in its location's own zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        location = (
+            getattr(user, "primary_location", None) if user and user.is_authenticated else None
+        )
+        if location is not None:
+            timezone.activate(location.zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -84,3 +84,14 @@ def test_openapi_document_is_served(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert "/api/v1/locations" in response.json()["paths"]
+
+
+def test_times_are_shown_in_the_zone_of_the_primary_location(bob_client, bob, acme, time_machine):
+    from portier.testing.factories import LocationFactory
+
+    bob.primary_location = LocationFactory(company=acme, time_zone="America/Los_Angeles")
+    bob.save()
+    time_machine.move_to("2030-01-01T12:00:00Z", tick=False)
+    ApiToken.issue(bob, "laptop")
+    body = bob_client.get(reverse("accounts:profile")).content.decode()
+    assert "4 a.m." in body  # 12:00 UTC is 04:00 in Los Angeles
