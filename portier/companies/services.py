@@ -1,15 +1,10 @@
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portier.accounts.models import User
 from portier.companies.models import Company, Membership, Role
 from portier.lib.errors import DomainError
-from portier.lib.mail import absolute_url, send_template_mail
 
 
 def _unique_slug(name: str) -> str:
@@ -51,23 +46,31 @@ def add_member(
     return user
 
 
+@transaction.atomic
 def invite_colleague(
     *, company: Company, invited_by: User, email: str, role: str, name: str = ""
 ) -> User:
-    """Create the colleague without a password and e-mail them a link to choose one."""
+    """Create the colleague without a password and e-mail them (through the outbox) a link to
+    choose one."""
+    from portier.invitations import host_notices
+    from portier.invitations.models import Kind
+
     user = add_member(company=company, email=email, role=role, name=name)
-    link = absolute_url(
-        reverse(
-            "password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
+    host_notices.write(
+        kind=Kind.COLLEAGUE_INVITE,
+        key=f"colleague-invite:{user.pk}",
+        company=company,
+        recipient=user.email,
+        data={
+            "template": "colleague-invite",
+            "language": company.language,
+            "user_id": user.pk,
+            "context": {
+                "user": {"email": user.email, "name": user.name},
+                "company": {"name": company.name},
+                "invited_by": {"name": invited_by.name, "email": invited_by.email},
             },
-        )
-    )
-    context = {"user": user, "company": company, "invited_by": invited_by, "link": link}
-    transaction.on_commit(
-        lambda: send_template_mail("colleague-invite", user.email, context, company.language)
+        },
     )
     return user
 

@@ -45,6 +45,11 @@ def _still_true(row) -> str:
         if appointment is None or appointment.held_code != row.data.get("code"):
             return "the location code was corrected before the e-mail went out"
         return ""
+    if row.kind == Kind.COLLEAGUE_INVITE:
+        user = _invited_user(row)
+        if user is None or not user.is_active or user.has_usable_password():
+            return "the colleague already chose a password (or left)"
+        return ""
     if row.kind == Kind.HOST_RECONNECT:
         from portier.integrations.models import Connection, Status
 
@@ -55,11 +60,33 @@ def _still_true(row) -> str:
     return f"unknown host e-mail kind {row.kind}"
 
 
+def _invited_user(row):
+    from portier.accounts.models import User
+
+    return User.objects.filter(pk=row.data.get("user_id")).first()
+
+
+def _password_link(user) -> str:
+    """Made when the e-mail goes out, so the one-time token is never stored in the outbox."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from portier.lib.mail import absolute_url
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return absolute_url(reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
+
+
 def plan(row) -> HostPlan | str:
     reason = _still_true(row)
     if reason:
         return reason
-    context = row.data["context"]
+    context = dict(row.data["context"])
+    if row.kind == Kind.COLLEAGUE_INVITE:
+        context["link"] = _password_link(_invited_user(row))
     subject, text, html = render_mail(row.data["template"], context, row.data["language"])
     message = EmailMultiAlternatives(
         subject,

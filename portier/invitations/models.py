@@ -14,11 +14,13 @@ class Kind(models.TextChoices):
     # To the host, not a guest: through the same durable outbox.
     HOST_INVALID_CODE = "host-invalid-code", _("invalid location code (to the host)")
     HOST_RECONNECT = "host-reconnect", _("reconnect needed (to the host)")
+    COLLEAGUE_INVITE = "colleague-invite", _("invitation to join (to a colleague)")
 
 
 INVITING = (Kind.INVITATION, Kind.SERIES_INVITATION)
 CANCELLING = (Kind.CANCELLATION, Kind.SERIES_CANCELLATION)
-HOST_KINDS = (Kind.HOST_INVALID_CODE, Kind.HOST_RECONNECT)
+# E-mails to people of the company, not guests (see host_notices.py).
+HOST_KINDS = (Kind.HOST_INVALID_CODE, Kind.HOST_RECONNECT, Kind.COLLEAGUE_INVITE)
 
 
 class Status(models.TextChoices):
