@@ -29,14 +29,12 @@ def main() -> None:
     from portier.locations.services import create_location
     from portier.sync.tasks import run_sync
     from portier.testing.fakes.google import FakeGoogle
+    from portier.testing.fixtures import point_settings_at
     from portier.testing.google import connect_google
     from portier.visits.models import Appointment
 
     fake = FakeGoogle().start()
-    for name in ("CLIENT_ID", "CLIENT_SECRET"):
-        setattr(settings, f"GOOGLE_{name}", getattr(fake, name.lower()))
-    settings.GOOGLE_AUTH_URI, settings.GOOGLE_TOKEN_URI = fake.auth_uri, fake.token_uri
-    settings.GOOGLE_REVOKE_URI, settings.GOOGLE_API_URL = fake.revoke_uri, fake.api_url
+    point_settings_at(settings, fake)
     settings.GOOGLE_PAGE_SIZE = 2500
     settings.GOOGLE_USER_REQUESTS_PER_SECOND = 0
     settings.PORTIER_INVITE_ADDRESS = "invite@portier.example"

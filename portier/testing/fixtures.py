@@ -94,17 +94,22 @@ def api_token():
     return make
 
 
-@pytest.fixture
-def google_fake(settings):
-    """The loopback Google, with Portier's settings pointing at it."""
-    from portier.testing.fakes.google import FakeGoogle
-
-    fake = FakeGoogle().start()
+def point_settings_at(settings, fake) -> None:
+    """Portier's Google settings aimed at a fake, as the environment would set them."""
     settings.GOOGLE_CLIENT_ID = fake.client_id
     settings.GOOGLE_CLIENT_SECRET = fake.client_secret
     settings.GOOGLE_AUTH_URI = fake.auth_uri
     settings.GOOGLE_TOKEN_URI = fake.token_uri
     settings.GOOGLE_REVOKE_URI = fake.revoke_uri
     settings.GOOGLE_API_URL = fake.api_url
+
+
+@pytest.fixture
+def google_fake(settings):
+    """The loopback Google, with Portier's settings pointing at it."""
+    from portier.testing.fakes.google import FakeGoogle
+
+    fake = FakeGoogle().start()
+    point_settings_at(settings, fake)
     yield fake
     fake.stop()

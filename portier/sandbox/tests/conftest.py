@@ -1,6 +1,7 @@
 import pytest
 
 from portier.testing.fakes.google import FakeGoogle
+from portier.testing.fixtures import point_settings_at
 
 CONTROL_TOKEN = "test-control-token"
 
@@ -15,11 +16,6 @@ def sandbox_google(settings):
     settings.PORTIER_SANDBOX = True
     settings.PORTIER_SANDBOX_GOOGLE_URL = fake.base_url
     settings.PORTIER_SANDBOX_CONTROL_TOKEN = CONTROL_TOKEN
-    settings.GOOGLE_CLIENT_ID = fake.client_id
-    settings.GOOGLE_CLIENT_SECRET = fake.client_secret
-    settings.GOOGLE_AUTH_URI = fake.auth_uri
-    settings.GOOGLE_TOKEN_URI = fake.token_uri
-    settings.GOOGLE_REVOKE_URI = fake.revoke_uri
-    settings.GOOGLE_API_URL = fake.api_url
+    point_settings_at(settings, fake)
     yield fake
     fake.stop()
