@@ -4,10 +4,12 @@ Fetches and parses only; never writes to the database. Endpoints come from setti
 the loopback fake, a sandbox and real Google are one setting apart (docs/google.md).
 """
 
+import hashlib
 import os
 import random
 import time
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from urllib.parse import urlsplit
 
 import google_auth_httplib2
@@ -125,7 +127,7 @@ def translate_error(exc: Exception) -> ProviderError:
         return ProviderError(f"Google token refresh failed: {text}")
     if isinstance(exc, HttpError):
         status = exc.resp.status
-        reason = exc._get_reason() if hasattr(exc, "_get_reason") else str(exc)
+        reason = exc.reason or str(exc)
         message = f"Google answered {status}: {reason}"
         if status == 401:
             return ProviderError(message, reauth=True, status=status)
@@ -220,11 +222,9 @@ class Google:
             time.sleep(random.uniform(0, delay))  # full jitter
         raise AssertionError("unreachable")
 
-    @property
+    @cached_property
     def account_key(self) -> str:
         # The refresh token identifies the grant; never log it, only hash it into a key.
-        import hashlib
-
         return hashlib.sha256((self.credentials.refresh_token or "").encode()).hexdigest()[:16]
 
     def current_tokens(self) -> Tokens:

@@ -132,10 +132,7 @@ def _update(appointment, guest, version: int) -> Notification | None:
 def _cancel(appointment, guest, version: int, *, removed: bool) -> Notification | None:
     series = appointment.series
     lane = lane_for(email=guest.email, appointment=appointment, series=series)
-    if series is None:
-        if not is_invited(lane, series_level=False):
-            return None
-    elif not is_invited(lane, series_level=True):
+    if not is_invited(lane, series_level=series is not None):
         return None
     key = f"cxl:{appointment.pk}:{guest.email}"
     if Notification.objects.filter(key=key).exists():
