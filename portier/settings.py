@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    # Only for its static files and templates: /api/v1/docs serves Swagger UI from here, not
+    # from a CDN (works offline, no third-party request).
+    "ninja",
     "portier.companies",
     "portier.accounts",
     "portier.locations",
