@@ -17,11 +17,11 @@ from portier.lib.env import (
     env_url,
     secret_from_data_dir,
 )
+from portier.lib.files import private_dir, private_sqlite_file
 
 BASE_DIR = Path(__file__).resolve().parent
 
-PORTIER_DATA_DIR = Path(env_str("PORTIER_DATA_DIR", "data")).resolve()
-PORTIER_DATA_DIR.mkdir(parents=True, exist_ok=True)
+PORTIER_DATA_DIR = private_dir(Path(env_str("PORTIER_DATA_DIR", "data")).resolve())
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY") or secret_from_data_dir(
@@ -130,7 +130,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": PORTIER_DATA_DIR / "portier.sqlite3",
+            "NAME": private_sqlite_file(PORTIER_DATA_DIR / "portier.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -159,7 +159,7 @@ else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": PORTIER_QUEUE_NAME,
-        "filename": str(PORTIER_DATA_DIR / "queue.sqlite3"),
+        "filename": str(private_sqlite_file(PORTIER_DATA_DIR / "queue.sqlite3")),
         "immediate": HUEY_IMMEDIATE,
         # An idle SQLite consumer backs off up to 10 s by default; keep pick-up fast.
         "consumer": {**_consumer, "max_delay": 0.5},
