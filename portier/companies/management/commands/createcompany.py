@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from portier.accounts.services import create_token
 from portier.companies.services import create_company
+from portier.lib.database import migrate_if_needed
 from portier.lib.errors import DomainError
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--language", default="en", choices=[c for c, _ in settings.LANGUAGES])
 
     def handle(self, *args, **opts):
+        migrate_if_needed(self.stderr)
         try:
             company, admin = create_company(
                 name=opts["name"],

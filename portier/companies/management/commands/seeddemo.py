@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from portier.companies.models import Company, Role
 from portier.companies.services import add_member, create_company
+from portier.lib.database import migrate_if_needed
 from portier.locations.services import create_location
 
 DEMO_NAME = "Demo GmbH"
@@ -16,8 +17,12 @@ HOST_EMAIL = "host@demo.example"
 class Command(BaseCommand):
     help = "Create the demo company on first start (idempotent) and print the demo logins."
 
-    @transaction.atomic
     def handle(self, *args, **opts):
+        migrate_if_needed(self.stderr)  # outside the transaction: SQLite cannot migrate in one
+        with transaction.atomic():
+            self.seed()
+
+    def seed(self):
         # Only on a first start: an installation that has its own company gets no demo.
         if not Company.objects.exists():
             company, admin = create_company(

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portier.integrations.models import Calendar, Connection
+from portier.lib.database import migrate_if_needed
 
 
 class Command(BaseCommand):
@@ -11,6 +12,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **opts):
+        migrate_if_needed(self.stderr)
         # Reading decrypts with any key; saving encrypts with the first one.
         counts = {}
         with transaction.atomic():
