@@ -17,8 +17,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.html import escape
 
+from portier.invitations.models import HOST_KINDS, Notification
 from portier.lib.mail import absolute_url
-from portier.sandbox.models import CaughtAttachment, CaughtMail
+from portier.sandbox.models import Audience, CaughtAttachment, CaughtMail
 
 log = logging.getLogger(__name__)
 
@@ -41,17 +42,29 @@ class CatchingBackend(BaseEmailBackend):
         return sent
 
 
-def _company_of(message_id: str) -> int | None:
-    """Guest and host e-mails come from a company's outbox, which knows their Message-ID."""
-    from portier.invitations.models import Notification
+def _outbox_fields(message_id: str) -> dict:
+    """Who may read a caught e-mail, from the outbox row that sent it (found by Message-ID).
 
-    if not message_id:
-        return None
-    return (
+    Guest e-mails are shown with their appointment (or series); everything else, host notices
+    and colleague invitations with their set-password link included, is for its recipients.
+    """
+    row = (
         Notification.objects.filter(message_id=message_id)
-        .values_list("company_id", flat=True)
+        .values("company_id", "kind", "appointment_id", "series_id")
         .first()
+        if message_id
+        else None
     )
+    if row is None:
+        return {}
+    fields = {"company_id": row["company_id"]}
+    if row["kind"] not in HOST_KINDS:
+        fields.update(
+            audience=Audience.APPOINTMENT,
+            appointment_id=row["appointment_id"],
+            series_id=row["series_id"],
+        )
+    return fields
 
 
 def catch(raw: bytes, *, sender: str, recipients: list[str]) -> CaughtMail:
@@ -62,7 +75,7 @@ def catch(raw: bytes, *, sender: str, recipients: list[str]) -> CaughtMail:
     message_id = str(parsed.get("Message-ID", ""))[:300]
     with transaction.atomic():
         mail = CaughtMail.objects.create(
-            company_id=_company_of(message_id),
+            **_outbox_fields(message_id),
             sender=sender,
             recipients=[address for _name, address in getaddresses(recipients)],
             subject=str(parsed.get("Subject", ""))[:998],

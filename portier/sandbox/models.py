@@ -1,16 +1,57 @@
+import json
+
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portier.visits.models import Appointment
+
+
+class Audience(models.TextChoices):
+    # Anything addressed to one person (password reset and set-password links, host notices):
+    # it may carry a secret, so nobody else may read it.
+    RECIPIENTS = "recipients", _("its recipients only")
+    # A guest e-mail: its recipients, and whoever may see the appointment (or series) in Portier.
+    APPOINTMENT = "appointment", _("who may see the appointment")
+
+
+class CaughtMailQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Mail to the user's own address, and the guest e-mails of the appointments the user
+        may see (Appointment.objects.visible_to: admins the company's, hosts their own)."""
+        # The recipients are a JSON list: match the quoted address (works on SQLite and
+        # PostgreSQL alike; `contains` on a JSONField does not exist on SQLite).
+        own = Q(recipients__icontains=json.dumps(user.email.lower()))
+        company = getattr(user, "company", None)
+        if company is None:
+            return self.filter(own)
+        guest_mail = Q(audience=Audience.APPOINTMENT, company=company)
+        if not user.is_company_admin:
+            guest_mail &= Q(appointment__in=Appointment.objects.visible_to(user)) | Q(
+                appointment__isnull=True, series__host=user
+            )
+        return self.filter(own | guest_mail)
 
 
 class CaughtMail(models.Model):
     """One e-mail Portier sent while the sandbox caught mail: as sent (raw) and parsed."""
 
     created = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
-    # The company whose outbox sent it; empty for account e-mails (password reset, invites to
-    # colleagues), which only their recipients may read.
+    # The company whose outbox sent it; empty for account e-mails (password reset).
     company = models.ForeignKey(
         "companies.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    audience = models.CharField(
+        max_length=12, choices=Audience.choices, default=Audience.RECIPIENTS
+    )
+    # A guest e-mail's appointment, or its series for a series-wide one (from the outbox row).
+    # Gone (deleted): only admins and the recipients still see the e-mail.
+    appointment = models.ForeignKey(
+        "visits.Appointment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    series = models.ForeignKey(
+        "visits.Series", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     sender = models.CharField(_("from"), max_length=320)
     recipients = models.JSONField(_("to"), default=list)  # the envelope: To, Cc and Bcc
@@ -19,6 +60,8 @@ class CaughtMail(models.Model):
     text = models.TextField(blank=True)
     html = models.TextField(blank=True)
     raw = models.BinaryField()  # RFC 822 bytes, exactly what SMTP would have carried
+
+    objects = CaughtMailQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-pk"]
@@ -33,9 +76,7 @@ class CaughtMail(models.Model):
         return ", ".join(self.recipients)
 
     def is_visible_to(self, user) -> bool:
-        if self.company_id is not None:
-            return self.company_id == getattr(user.company, "pk", None)
-        return user.email.lower() in {r.lower() for r in self.recipients}
+        return CaughtMail.objects.visible_to(user).filter(pk=self.pk).exists()
 
 
 class CaughtAttachment(models.Model):

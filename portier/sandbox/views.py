@@ -4,7 +4,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -142,22 +141,14 @@ def event_delete(request, event_id):
 # -- mail viewer ----------------------------------------------------------------------------
 
 
-def _visible_mails(request):
-    """A company's own mail, and account mail addressed to this user: never another's."""
-    return CaughtMail.objects.filter(Q(company=request.company) | Q(company__isnull=True))
-
-
 def _visible_mail(request, pk) -> CaughtMail:
-    mail = get_object_or_404(_visible_mails(request), pk=pk)
-    if not mail.is_visible_to(request.user):
-        raise Http404
-    return mail
+    return get_object_or_404(CaughtMail.objects.visible_to(request.user), pk=pk)
 
 
 @sandbox_required
 def mail_list(request):
-    mails = _visible_mails(request).defer("raw", "text", "html").prefetch_related("attachments")
-    mails = [m for m in mails[:400] if m.is_visible_to(request.user)][:200]
+    mails = CaughtMail.objects.visible_to(request.user).defer("raw", "text", "html")
+    mails = mails.prefetch_related("attachments")[:200]
     return render(request, "sandbox/mail_list.html", {"mails": mails})
 
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from portier.invitations.content import GuestEmail, qr_png
 from portier.sandbox.mail import html_for_frame
-from portier.sandbox.models import CaughtMail
+from portier.sandbox.models import Audience, CaughtMail
+from portier.visits.tests.helpers import appointment
 
 BACKEND = "portier.sandbox.mail.CatchingBackend"
 
@@ -35,10 +36,13 @@ def send_invitation_like_mail():
 
 
 @pytest.fixture
-def caught(acme):
+def caught(acme, bob, acme_hq):
     mail = send_invitation_like_mail()
-    # As for a guest e-mail from Acme's outbox (the catcher reads the company off its row).
-    CaughtMail.objects.filter(pk=mail.pk).update(company=acme)
+    # As for a guest e-mail of Bob's appointment from Acme's outbox (the catcher reads these
+    # off the outbox row).
+    CaughtMail.objects.filter(pk=mail.pk).update(
+        company=acme, audience=Audience.APPOINTMENT, appointment=appointment(bob, acme_hq)
+    )
     mail.refresh_from_db()
     return mail
 
@@ -75,7 +79,7 @@ def test_a_message_without_recipients_is_not_kept(db):
 def test_viewer_lists_and_shows_a_message(bob_client, caught):
     listing = bob_client.get(reverse("sandbox:mail")).content.decode()
     assert "gina@initech.example" in listing and "Invitation: Visit" in listing
-    assert "e-mails to your own address" in listing
+    assert "e-mails to your own address" in listing and "Visit" in listing
 
     page = bob_client.get(reverse("sandbox:mail_detail", args=[caught.pk])).content.decode()
     # The HTML is shown in a sandboxed frame (no scripts), escaped into srcdoc.
