@@ -10,11 +10,14 @@ import contextlib
 import logging
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandError
 
 from portier.integrations import google
+from portier.lib.net import is_loopback
 from portier.testing.fakes.google import FakeGoogle
 from portier.testing.fakes.google import state as fake_state
 
@@ -24,6 +27,23 @@ CONSENT_NOTICE = (
     "Portier sandbox: this page only looks like Google. No Google account is used and nothing "
     "leaves this computer. Choose the account and click Approve."
 )
+
+
+def ensure_only_this_computer(base_url: str, bind: str) -> None:
+    """Sandbox mode trusts whoever reaches it (its consent page, caught mail, demo logins):
+    refuse to serve it on an address that strangers can reach."""
+    host = urlsplit(base_url).hostname
+    if not is_loopback(host):
+        where = f"PORTIER_BASE_URL is {base_url}, which is not a loopback address"
+    elif not bind.startswith("unix:") and not is_loopback(bind.rpartition(":")[0]):
+        where = f"--bind {bind} is not a loopback address"
+    else:
+        return
+    raise ImproperlyConfigured(
+        f"sandbox mode is for trying Portier on this computer only, but {where}. "
+        "For a server, configure real Google (GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET, "
+        "docs/google.md), or set PORTIER_SANDBOX=false to run without Google."
+    )
 
 
 @dataclass

@@ -50,6 +50,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="run the web server only")
 
     def handle(self, *args, **opts):
+        if settings.PORTIER_SANDBOX:
+            sandbox_google.ensure_only_this_computer(
+                settings.PORTIER_BASE_URL, opts["bind"] or default_bind()
+            )
         compile_messages()
         call_command("migrate", interactive=False, verbosity=0)
         with contextlib.ExitStack() as stack:
