@@ -5,6 +5,8 @@ PORTIER_SANDBOX_GOOGLE_URL with the token in PORTIER_SANDBOX_CONTROL_TOKEN (both
 for its children). See portier/testing/fakes/google/control.py for the endpoints.
 """
 
+import hashlib
+import hmac
 import http.client
 import json
 from urllib.parse import quote, urlsplit
@@ -90,3 +92,11 @@ def update_event(calendar_id: str, event_id: str, fields: dict) -> dict:
 
 def delete_event(calendar_id: str, event_id: str) -> None:
     _request("DELETE", _events_path(calendar_id, event_id))
+
+
+def signed_login_hint(email: str) -> dict[str, str]:
+    """``login_hint`` and its signature, which the sandbox Google requires of every consent so
+    that a user can only connect their own sandbox account (docs/sandbox.md)."""
+    key = settings.PORTIER_SANDBOX_CONTROL_TOKEN.encode()
+    signature = hmac.new(key, b"login_hint:" + email.encode(), hashlib.sha256).hexdigest()
+    return {"login_hint": email, "hint_sig": signature}

@@ -1,7 +1,9 @@
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import MiddlewareNotUsed
+from django.shortcuts import redirect
 
 from portier.lib.errors import DomainError
 from portier.sandbox import client, services
@@ -10,10 +12,12 @@ CONNECT_VIEW = "integrations:google_connect"
 
 
 class SandboxConnectMiddleware:
-    """Sandbox only: "Connect Google Calendar" lands on the host's own sandbox account.
+    """Sandbox only: "Connect Google Calendar" may connect the user's own sandbox account only.
 
-    The sandbox Google makes an account for each Portier user on first use (named like them),
-    and the consent page preselects it through ``login_hint``, as Google's account chooser does.
+    The sandbox Google makes an account for each Portier user on first use (named like them).
+    One sandbox Google serves every company, so its consent page offers only the account named
+    by ``login_hint``, and only when the hint carries our signature (``hint_sig``, keyed with
+    the control token): a user cannot ask for another user's account by editing the URL.
     """
 
     def __init__(self, get_response):
@@ -34,14 +38,17 @@ class SandboxConnectMiddleware:
         ):
             try:
                 account = services.sandbox_account(request.user)
-            except DomainError:
-                return response  # the consent page then offers whatever accounts exist
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                return redirect("integrations:list")
             response["Location"] = with_login_hint(response["Location"], account["email"])
         return response
 
 
 def with_login_hint(url: str, email: str) -> str:
+    """The authorization URL for the user's own account (a reconnect's hint is the same one:
+    a sandbox connection's account is its user's)."""
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
-    query.setdefault("login_hint", email)
+    query.update(client.signed_login_hint(email))
     return urlunsplit(parts._replace(query=urlencode(query)))

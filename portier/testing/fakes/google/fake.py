@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 from .calendars import CalendarStore, When
 from .channels import Channels, Notification
 from .errors import Faults
-from .oauth import OAuth
+from .oauth import OAuth, offered_accounts
 from .server import AUTH_PATH, REVOKE_PATH, TOKEN_PATH, Server
 from .sync import Tokens
 
@@ -52,6 +52,8 @@ class FakeGoogle:
         self.store = CalendarStore(self.lock, clock)
         self.oauth = OAuth(self.lock, clock)
         self.oauth.add_client(client_id, client_secret, redirect_uris)
+        # Run as Portier's sandbox (many users, one fake): consent only for the signed hint.
+        self.oauth.hint_key = control_token.encode() if control_token else None
         self.channels = Channels(self.lock, clock)
         self.store.listeners.append(self.channels.changed)
         self.faults = Faults(self.lock)
@@ -138,7 +140,7 @@ class FakeGoogle:
         request is one Google answers with an error page)."""
         query = dict(parse_qsl(urlsplit(auth_url).query, keep_blank_values=True))
         request = self.oauth.authorization_request(query)
-        names = self._account_names()
+        names = offered_accounts(request, self._account_names())
         account = account or (request.login_hint if request.login_hint in names else None)
         account = account or next(iter(names), None)
         if not deny and account not in names:

@@ -8,12 +8,20 @@ Modelled on https://developers.google.com/identity/protocols/oauth2/web-server:
   an account to a client unless ``prompt=consent``;
 - revoking any token of a grant revokes the whole grant; a dead refresh token answers
   ``invalid_grant`` / "Token has been expired or revoked.".
+
+Accounts on the consent page: Google shows the accounts signed in to the browser; the fake, with
+no sign-in, offers all of its accounts (``login_hint`` preselects one), which is what tests
+want. Portier's sandbox mode serves many users of many companies from one fake, so there
+``hint_key`` is set: every consent must then carry ``login_hint`` with ``hint_sig``, the HMAC of
+the hint under that key (Portier's web process knows the key and signs its own user's address),
+and the page offers that one account only, and approves no other.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import html
 import secrets
 import threading
@@ -64,6 +72,7 @@ class AuthRequest:
     offline: bool
     prompt: str
     login_hint: str | None
+    only_hinted: bool = False  # the hint was signed: no other account may be chosen
 
 
 @dataclass
@@ -90,6 +99,7 @@ class OAuth:
     access_token_lifetime: int = 3599
     code_lifetime: int = 600
     clients: dict[str, Client] = field(default_factory=dict)
+    hint_key: bytes | None = None  # set: only signed login hints (see the module docstring)
     revoked_tokens: list[str] = field(default_factory=list)
     _requests: dict[str, AuthRequest] = field(default_factory=dict)
     _codes: dict[str, Code] = field(default_factory=dict)
@@ -125,6 +135,16 @@ class OAuth:
         method = query.get("code_challenge_method", "plain")
         if query.get("code_challenge") and method not in ("S256", "plain"):
             raise ConsentError(400, "invalid_request", "Invalid code_challenge_method")
+        login_hint = query.get("login_hint")
+        if self.hint_key is not None:
+            expected = sign_login_hint(self.hint_key, login_hint or "")
+            if not login_hint or not hmac.compare_digest(query.get("hint_sig", ""), expected):
+                raise ConsentError(
+                    400,
+                    "invalid_request",
+                    "This sandbox consent is only for the Portier user who started it: "
+                    "start again from Portier's Connect button.",
+                )
         request = AuthRequest(
             id=secrets.token_urlsafe(16),
             client_id=client.client_id,
@@ -135,7 +155,8 @@ class OAuth:
             code_challenge_method=method,
             offline=query.get("access_type") == "offline",
             prompt=query.get("prompt", ""),
-            login_hint=query.get("login_hint"),
+            login_hint=login_hint,
+            only_hinted=self.hint_key is not None,
         )
         with self.lock:
             self._requests[request.id] = request
@@ -151,6 +172,8 @@ class OAuth:
             if approve:
                 if not account:
                     raise ConsentError(400, "invalid_request", "No account was chosen.")
+                if request.only_hinted and account != request.login_hint:
+                    raise ConsentError(400, "invalid_request", f"Unknown account {account!r}.")
                 code = "4/0" + secrets.token_urlsafe(40)
                 expires_at = self.clock() + timedelta(seconds=self.code_lifetime)
                 self._codes[code] = Code(request, account, expires_at)
@@ -286,6 +309,18 @@ class OAuth:
             if access is None or not access.is_live(self.clock()):
                 raise unauthorized()
             return access.grant
+
+
+def sign_login_hint(key: bytes, login_hint: str) -> str:
+    return hmac.new(key, b"login_hint:" + login_hint.encode(), hashlib.sha256).hexdigest()
+
+
+def offered_accounts(request: AuthRequest, accounts: dict[str, str]) -> dict[str, str]:
+    """The accounts the consent page lets the user choose from."""
+    if request.only_hinted:
+        hint = request.login_hint
+        return {hint: accounts[hint]} if hint in accounts else {}
+    return accounts
 
 
 class TokenError(Exception):

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, quote, unquote, unquote_plus, urlsplit
 
 from . import calendar_list, control, sync
 from .errors import API_PREFIX, ApiError
-from .oauth import ConsentError, TokenError, consent_page, error_page
+from .oauth import ConsentError, TokenError, consent_page, error_page, offered_accounts
 
 if TYPE_CHECKING:
     from .fake import FakeGoogle
@@ -180,9 +180,9 @@ class Handler(BaseHTTPRequestHandler):
         fake = self.server.fake
         try:
             request = fake.oauth.authorization_request(_single(query))
-            accounts = fake._account_names()
+            accounts = offered_accounts(request, fake._account_names())
             if not accounts:
-                raise ConsentError(400, "invalid_request", "The fake has no accounts yet.")
+                raise ConsentError(400, "invalid_request", "The fake has no such account yet.")
         except ConsentError as error:
             self._html(error.status, error_page(error))
             return
