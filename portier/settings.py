@@ -222,13 +222,25 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 
+# Every line goes through portier.lib.logs.RedactSecrets: secrets in URLs (reset links, guest
+# pages, OAuth codes) never reach the log. gunicorn's lines are redacted by its logger class.
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
-    # `run_huey` gives Huey's logger a handler of its own: do not print each line twice.
-    "loggers": {"huey": {"propagate": False}},
+    "filters": {"redact": {"()": "portier.lib.logs.RedactSecrets"}},
+    "formatters": {
+        # What `run_huey` would give Huey's logger, had it no handler of its own.
+        "huey": {
+            "format": "[%(asctime)s] %(levelname)s:%(name)s:%(process)d:%(threadName)s:%(message)s"
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        "huey": {"class": "logging.StreamHandler", "formatter": "huey", "filters": ["redact"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"huey": {"handlers": ["huey"], "level": LOG_LEVEL, "propagate": False}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -73,6 +73,8 @@ class Command(BaseCommand):
             "--bind", bind,
             "--workers", str(opts["web_workers"]),
             "--access-logfile", "-",
+            # Redacts secrets in request lines and Referers (portier/lib/logs.py).
+            "--logger-class", "portier.lib.logs.GunicornLogger",
             "--graceful-timeout", "10",
         ]  # fmt: skip
         worker = [sys.executable, "-m", "portier.cli", "run_huey"]
