@@ -75,9 +75,6 @@ class CaughtMail(models.Model):
     def recipient_list(self) -> str:
         return ", ".join(self.recipients)
 
-    def is_visible_to(self, user) -> bool:
-        return CaughtMail.objects.visible_to(user).filter(pk=self.pk).exists()
-
 
 class CaughtAttachment(models.Model):
     """A part of a caught e-mail that is neither its text nor its HTML body."""
