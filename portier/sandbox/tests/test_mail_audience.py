@@ -1,6 +1,8 @@
 """Who may read a caught e-mail: anything addressed to one person (set-password and reset
 links, host notices) only that person; a guest e-mail whoever may see its appointment."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -10,7 +12,9 @@ from portier.companies.services import invite_colleague
 from portier.sandbox.models import CaughtMail
 from portier.sync import notices
 from portier.testing.factories import make_member
-from portier.visits.tests.helpers import appointment
+from portier.visits.models import Series, Source
+from portier.visits.services import GuestInfo
+from portier.visits.tests.helpers import appointment, at
 
 BACKEND = "portier.sandbox.mail.CatchingBackend"
 
@@ -76,3 +80,29 @@ def test_a_host_notice_is_for_its_host_only(
     assert notice.company == bob.company
     assert shows(bob_client, notice)
     assert not shows(alice_client, notice)  # not even an admin: it is addressed to Bob
+
+
+def test_a_series_invitation_is_for_those_who_may_see_the_series(
+    bob, acme_hq, alice_client, bob_client, erin_client, django_capture_on_commit_callbacks
+):
+    series = Series.objects.create(
+        company=bob.company, host=bob, ical_uid="weekly@google.com", title="Weekly sync"
+    )
+    start = at(days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        for week in range(3):
+            appointment(
+                bob,
+                acme_hq,
+                title="Weekly sync",
+                start=start + timedelta(weeks=week),
+                guests=[GuestInfo("ann@example.org", "Ann")],
+                source=Source.GOOGLE,
+                ical_uid=series.ical_uid,
+                instance_key=f"week{week}",
+                series=series,
+            )
+    [invitation] = CaughtMail.objects.filter(subject__contains="series")
+    assert invitation.series == series
+    assert shows(bob_client, invitation) and shows(alice_client, invitation)
+    assert not shows(erin_client, invitation)
