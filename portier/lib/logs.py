@@ -31,8 +31,10 @@ SECRET_QUERY_PARAMETERS = (
 _PATHS = re.compile(
     "(" + "|".join(re.escape(p) for p in SECRET_PATH_PREFIXES) + ")" + r"""[^\s?#"'<>]+"""
 )
+# Also URL-encoded, as in a login redirect's ``next=/callback/%3Fstate%3D...%26code%3D...``.
 _QUERY = re.compile(
-    r"([?&;](?:" + "|".join(SECRET_QUERY_PARAMETERS) + r")=)" + r"""[^&;\s#"'<>]*""",
+    r"((?:[?&;]|%3F|%26)(?:" + "|".join(SECRET_QUERY_PARAMETERS) + r")(?:=|%3D))"
+    r"""(?:(?!%26)[^&;\s#"'<>])*""",
     re.IGNORECASE,
 )
 

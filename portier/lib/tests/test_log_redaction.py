@@ -17,6 +17,9 @@ from portier.lib.logs import RedactSecrets, redact
         ('"GET /integrations/google/callback/?state=St4te&code=4/0Co-de HTTP/1.1"', "St4te"),
         ('"GET /integrations/google/callback/?state=St4te&code=4/0Co-de HTTP/1.1"', "4/0Co-de"),
         ('"GET /o/oauth2/auth?login_hint=a%40b&hint_sig=5ig HTTP/1.1"', "5ig"),
+        # A login redirect carries the callback's query URL-encoded.
+        ("GET /accounts/login/?next=/callback/%3Fstate%3DSt4te%26code%3D4", "St4te"),
+        ("GET /accounts/login/?next=/callback/%3Fcode%3D4%2F0Co-de", "4%2F0Co-de"),
     ],
 )  # fmt: skip
 def test_secrets_in_urls_are_redacted(line, secret):
