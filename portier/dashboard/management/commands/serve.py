@@ -70,6 +70,9 @@ class Command(BaseCommand):
             "--workers", str(opts["web_workers"]),
             "--access-logfile", "-",
             "--graceful-timeout", "10",
+            # gunicorn would trust X-Forwarded-Proto from loopback on its own: the same
+            # proxies as Portier's (PORTIER_TRUSTED_PROXIES), by default none.
+            "--forwarded-allow-ips", ",".join(map(str, settings.PORTIER_TRUSTED_PROXIES)),
         ]  # fmt: skip
         worker = [sys.executable, "-m", "portier.cli", "run_huey"]
         children = [subprocess.Popen(web, env=env)]
