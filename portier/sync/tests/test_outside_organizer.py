@@ -107,3 +107,8 @@ def test_an_organizer_changed_to_an_outsider_cancels_like_a_removed_marker(
     # The guest hears of the cancellation (as when the marker is removed), nothing else.
     subjects = [m["Subject"] for m in smtp_sink.messages_to(GUEST)]
     assert len(subjects) == 2 and "ancel" in subjects[1]
+
+
+def test_the_integrations_page_states_the_rule(bob_client, acme):
+    page = bob_client.get("/integrations/").content.decode()
+    assert 'id="which-events"' in page and "organized inside your company" in page
