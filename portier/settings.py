@@ -18,6 +18,7 @@ from portier.lib.env import (
     secret_from_data_dir,
 )
 from portier.lib.files import private_dir, private_sqlite_file
+from portier.lib.security import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -34,10 +35,22 @@ PORTIER_INVITE_ADDRESS = env_email("PORTIER_INVITE_ADDRESS", f"invite@{_base.hos
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [_base.hostname, "127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
-if _base.scheme == "https":
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Hardening (docs/security.md). Forwarded headers count only from these proxies
+# (portier.lib.security.TrustedProxyMiddleware); a Content-Security-Policy goes out always.
+PORTIER_TRUSTED_PROXIES = parse_networks(
+    "PORTIER_TRUSTED_PROXIES", env_list("PORTIER_TRUSTED_PROXIES")
+)
+PORTIER_SESSION_DAYS = env_int("PORTIER_SESSION_DAYS", 14)
+if PORTIER_SESSION_DAYS < 1:
+    raise ImproperlyConfigured("PORTIER_SESSION_DAYS must be at least 1")
+SESSION_COOKIE_AGE = PORTIER_SESSION_DAYS * 24 * 3600
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+_https = _base.scheme == "https"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = _https
+SECURE_SSL_REDIRECT = env_bool("PORTIER_SSL_REDIRECT", _https)
+SECURE_HSTS_SECONDS = env_int("PORTIER_HSTS_SECONDS", 365 * 24 * 3600) if _https else 0
 
 
 def _encryption_keys() -> list[str]:
@@ -84,6 +97,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portier.lib.security.TrustedProxyMiddleware",
+    "portier.lib.security.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

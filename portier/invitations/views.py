@@ -37,7 +37,7 @@ def visit(request, token):
         kind=GuestKind.GUEST,
     )
     if guest.removed_at is not None:
-        raise Http404
+        return _withdrawn(request, guest)
     appointment = guest.appointment
     location = appointment.location
     language = content.guest_language(guest, location)
@@ -74,6 +74,26 @@ def visit(request, token):
             )
             context["dates"] = [_date(g.appointment, g) for g in others[:50]]
         response = render(request, "invitations/visit.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _withdrawn(request, guest):
+    """The host took the guest off the list: no details, no code, but say so and whom to ask
+    (410 Gone: the invitation existed and was withdrawn on purpose)."""
+    appointment = guest.appointment
+    language = content.guest_language(guest, appointment.location)
+    with translation.override(language):
+        context = {
+            "language": language,
+            "title": formatting.clip(appointment.title),
+            "company": appointment.company.name,
+            "host_name": appointment.host.name or appointment.host.email,
+            "host_email": appointment.host.email,
+            "cancelled": appointment.is_cancelled,
+        }
+        response = render(request, "invitations/withdrawn.html", context, status=410)
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -20,7 +20,13 @@ from portier.integrations.services import provider_for, record_provider_error, s
 from portier.locations.placement import resolve_location
 from portier.sync import log as sync_log
 from portier.sync import notices
-from portier.sync.events import classify_attendees, is_marked, start_instant, timing_of
+from portier.sync.events import (
+    classify_attendees,
+    is_marked,
+    is_organized_inside,
+    start_instant,
+    timing_of,
+)
 from portier.sync.models import Action, SyncedEvent
 from portier.visits import services as visits
 from portier.visits.models import Appointment, Series
@@ -175,6 +181,20 @@ def apply_event(calendar: Calendar, event: RemoteEvent, *, now: datetime, provid
     if not is_marked(event) or event.start is None:
         if link and link.marked:
             _unlink(link, reason=_("invitation address removed from the event"))
+        return
+    if not is_organized_inside(event, calendar=calendar):
+        # Someone outside put the marker on the host's calendar (an invitation of theirs):
+        # Portier must not write to people in the company's name for them.
+        reason = _("organized outside your company")
+        if link and link.marked:
+            _unlink(link, reason=reason)
+        sync_log.record(
+            calendar=calendar,
+            action=Action.IGNORED,
+            remote_id=event.remote_id,
+            title=event.title,
+            reason=reason,
+        )
         return
     starts_at = start_instant(event.start, calendar.time_zone)
     if link is None:

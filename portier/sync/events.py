@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 
+from portier.accounts.models import User
 from portier.integrations.base import EventTime, RemoteEvent
+from portier.integrations.models import Connection
 from portier.visits.models import GuestKind
 from portier.visits.services import GuestInfo, Timing
 
@@ -15,6 +17,31 @@ def is_marked(event: RemoteEvent) -> bool:
     """Marked iff an attendee is the invitation address (case-insensitively)."""
     marker = settings.PORTIER_INVITE_ADDRESS.lower()
     return any(a.email.lower() == marker for a in event.attendees)
+
+
+def is_organized_inside(event: RemoteEvent, *, calendar) -> bool:
+    """Only events the company organized may make Portier write to guests: anyone can put an
+    event on a host's calendar (an invitation lands there by default), marker included.
+
+    Inside means the organizer is the connected account (or the calendar itself: events of a
+    secondary calendar are organized by it), a user or connected account of the company, or
+    an address at one of the company's internal domains."""
+    connection = calendar.connection
+    company = connection.company
+    organizer = (event.organizer or event.creator).lower()
+    if not organizer:
+        return True  # no other claim than the calendar's own (Google always names one)
+    if organizer in {connection.account_id.lower(), connection.user.email.lower()}:
+        return True
+    if organizer == calendar.remote_id.lower() or company.is_internal_email(organizer):
+        return True
+    members = User.objects.filter(
+        membership__company=company, is_active=True, email__iexact=organizer
+    )
+    accounts = Connection.objects.filter(
+        company=company, user__is_active=True, account_id__iexact=organizer
+    )
+    return members.exists() or accounts.exists()
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,9 @@ class Command(BaseCommand):
             # Redacts secrets in request lines and Referers (portier/lib/logs.py).
             "--logger-class", "portier.lib.logs.GunicornLogger",
             "--graceful-timeout", "10",
+            # gunicorn would trust X-Forwarded-Proto from loopback on its own: the same
+            # proxies as Portier's (PORTIER_TRUSTED_PROXIES), by default none.
+            "--forwarded-allow-ips", ",".join(map(str, settings.PORTIER_TRUSTED_PROXIES)),
         ]  # fmt: skip
         worker = [sys.executable, "-m", "portier.cli", "run_huey"]
         children = [subprocess.Popen(web, env=env)]

@@ -185,6 +185,12 @@ class CalendarStore:
             return self._person(calendar.owner, calendar)
         return {"email": calendar.id, "displayName": calendar.summary, "self": True}
 
+    def _as_person(self, who: str | dict | None, calendar: Calendar) -> dict | None:
+        """An e-mail address or a person dict, as Google writes organizer and creator."""
+        if isinstance(who, str):
+            return self._person(who, calendar)
+        return who
+
     def _attendees(self, calendar: Calendar, items: Iterable, organizer: dict) -> list[dict]:
         result = []
         for item in items:
@@ -249,7 +255,10 @@ class CalendarStore:
                     fields[key] = value
             if location is not None:
                 fields["location"] = location
-            fields["creator"] = creator or self._person(calendar.owner, calendar)
+            # An invitation from someone else lands with them as organizer and creator.
+            organizer = self._as_person(organizer, calendar)
+            fields["creator"] = self._as_person(creator, calendar) or organizer
+            fields["creator"] = fields["creator"] or self._person(calendar.owner, calendar)
             fields["organizer"] = organizer or self._organizer(calendar)
             if attendees:
                 fields["attendees"] = self._attendees(calendar, attendees, fields["organizer"])
@@ -331,6 +340,8 @@ class CalendarStore:
             only_reminders = set(changes) == {"reminders"} and not timing
             field_changes = {}
             for key, value in changes.items():
+                if key in ("organizer", "creator"):
+                    value = self._as_person(value, calendar)
                 if key == "attendees" and value is not None:
                     value = self._attendees(calendar, value, event.fields["organizer"])
                 field_changes[camel(key)] = value

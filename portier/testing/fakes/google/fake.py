@@ -210,7 +210,11 @@ class FakeGoogle:
     def create_event(self, calendar_id: str, **fields) -> dict:
         """Keyword arguments: start, end, summary, time_zone, location, description,
         attendees (``(email, name)`` tuples, e-mails or dicts), recurrence, organizer, creator,
-        reminders, event_id, ical_uid, and any other Event field (snake_case is fine)."""
+        reminders, event_id, ical_uid, and any other Event field (snake_case is fine).
+
+        ``organizer`` and ``creator`` take an e-mail or a person dict. An organizer other than
+        the calendar's owner is what an invitation from them looks like once it landed in the
+        calendar: they are organizer and creator, the owner is an attendee (``self``)."""
         return self.store.create_event(calendar_id, **fields)
 
     def update_event(self, calendar_id: str, event_id: str, **changes) -> dict:
