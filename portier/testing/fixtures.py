@@ -18,6 +18,16 @@ def _huey_immediate(settings):
     HUEY.immediate = False
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters and request budgets live in the cache: none leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def acme(db):
     return CompanyFactory(name="Acme", slug="acme", internal_domains=["acme.example"])
