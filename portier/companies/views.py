@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from portier.accounts.models import ApiToken
 from portier.companies import services
 from portier.companies.forms import CompanyForm, InviteForm, RoleForm
-from portier.companies.models import Membership
+from portier.companies.models import AuditEntry, Membership
 from portier.companies.tenancy import admin_required
 from portier.integrations.models import Connection
 from portier.lib.errors import DomainError
@@ -45,7 +45,12 @@ def user_list(request):
     return render(
         request,
         "companies/users.html",
-        {"memberships": memberships, "form": form, "role_form": RoleForm()},
+        {
+            "memberships": memberships,
+            "form": form,
+            "role_form": RoleForm(),
+            "audit_entries": AuditEntry.objects.for_company(request.company)[:10],
+        },
     )
 
 

@@ -111,6 +111,8 @@ def test_the_deactivation_is_audited_with_its_actor(alice, bob):
     assert (entry.company, entry.actor, entry.subject) == (alice.company, alice, bob)
     assert entry.action == "member_deactivated"
     assert (entry.actor_label, entry.subject_label) == (alice.email, bob.email)
+    page = log_in(alice.email).get(reverse("companies:users")).content.decode()
+    assert "bob@acme.example: member deactivated by alice@acme.example" in page
 
 
 def test_an_admin_cannot_deactivate_themself(alice, bob):
