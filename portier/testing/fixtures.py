@@ -20,12 +20,17 @@ def _huey_immediate(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Throttle counters and request budgets live in the cache: none leak between tests."""
+    """Throttle counters and request budgets live in the cache: none leak between tests.
+    Only a process-local cache is cleared: clearing Redis would flush a shared database."""
     from django.core.cache import cache
+    from django.core.cache.backends.locmem import LocMemCache
 
-    cache.clear()
+    local = isinstance(cache, LocMemCache)
+    if local:
+        cache.clear()
     yield
-    cache.clear()
+    if local:
+        cache.clear()
 
 
 @pytest.fixture
