@@ -1,6 +1,6 @@
 from django.utils import timezone, translation
 
-from portier.accounts.sessions import remember_session
+from portier.accounts.sessions import note_session
 
 
 class UserLanguageMiddleware:
@@ -44,25 +44,16 @@ class UserTimeZoneMiddleware:
 class LoginSessionMiddleware:
     """Remember which session keys belong to a logged-in user (see LoginSession).
 
-    The session notes the key it was recorded under, so a row is written only when the key is
-    new: at log-in and whenever Django cycles the key (a password change), not per request.
-    Engines that have no key before saving (signed cookies) are skipped: their sessions cannot
-    be deleted server-side, and a deactivated user is refused by the auth backend anyway.
+    Log-ins are noted by the user_logged_in signal; this catches keys that Django cycles
+    later (a password change) and costs nothing once the session's key is noted.
     """
-
-    NOTED = "_portier_login_session"
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        session = getattr(request, "session", None)
         user = getattr(request, "user", None)
-        if session is None or user is None or not user.is_authenticated:
-            return response
-        key = session.session_key
-        if key and session.get(self.NOTED) != key:
-            remember_session(user=user, session_key=key)
-            session[self.NOTED] = key
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            note_session(request, user)
         return response

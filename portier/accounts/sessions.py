@@ -12,6 +12,21 @@ from portier.accounts.models import LoginSession
 log = logging.getLogger(__name__)
 
 
+NOTED = "_portier_login_session"
+
+
+def note_session(request, user) -> None:
+    """Record the request's session key for `user` once (at log-in, and again whenever Django
+    cycles the key, as a password change does). Engines that have no key before saving
+    (signed cookies) are skipped: their sessions cannot be deleted server-side, and a
+    deactivated user is refused by the auth backend anyway."""
+    session = getattr(request, "session", None)
+    key = session.session_key if session is not None else None
+    if key and session.get(NOTED) != key:
+        remember_session(user=user, session_key=key)
+        session[NOTED] = key
+
+
 def remember_session(*, user, session_key: str) -> None:
     LoginSession.objects.get_or_create(session_key=session_key, defaults={"user": user})
     # Rows older than any session could live are of no use any more.
