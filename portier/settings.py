@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portier.accounts.middleware.LoginSessionMiddleware",
     "portier.accounts.middleware.UserLanguageMiddleware",
     "portier.accounts.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -192,6 +193,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Throttles against guessing, counted in the cache above (portier/accounts/throttle.py): wrong
+# passwords per account and per client address, wrong API tokens per address, password-reset
+# requests per target address and per client address. 0 turns a limit off.
+PORTIER_LOGIN_ATTEMPTS = env_int("PORTIER_LOGIN_ATTEMPTS", 10)
+PORTIER_LOGIN_ATTEMPTS_PER_ADDRESS = env_int("PORTIER_LOGIN_ATTEMPTS_PER_ADDRESS", 50)
+PORTIER_LOGIN_WINDOW_SECONDS = env_int("PORTIER_LOGIN_WINDOW_SECONDS", 900)
+PORTIER_PASSWORD_RESETS = env_int("PORTIER_PASSWORD_RESETS", 3)
+PORTIER_PASSWORD_RESETS_PER_ADDRESS = env_int("PORTIER_PASSWORD_RESETS_PER_ADDRESS", 10)
+PORTIER_PASSWORD_RESET_WINDOW_SECONDS = env_int("PORTIER_PASSWORD_RESET_WINDOW_SECONDS", 3600)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["portier.accounts.backends.EmailBackend"]

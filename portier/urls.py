@@ -1,18 +1,19 @@
 from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from portier.accounts import views as accounts_views
 from portier.api.api import api
 
 urlpatterns = [
     # Links in e-mails point to PORTIER_BASE_URL, never to whatever Host header came in.
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(
+        accounts_views.PasswordResetView.as_view(
             extra_email_context={"base_url": settings.PORTIER_BASE_URL}
         ),
         name="password_reset",
     ),
+    path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("profile/", include("portier.accounts.urls")),
     path("administration/locations/", include("portier.locations.urls")),

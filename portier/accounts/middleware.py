@@ -1,5 +1,7 @@
 from django.utils import timezone, translation
 
+from portier.accounts.sessions import note_session
+
 
 class UserLanguageMiddleware:
     """A logged-in user's profile language wins over the browser's (LocaleMiddleware's choice)."""
@@ -37,3 +39,21 @@ class UserTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class LoginSessionMiddleware:
+    """Remember which session keys belong to a logged-in user (see LoginSession).
+
+    Log-ins are noted by the user_logged_in signal; this catches keys that Django cycles
+    later (a password change) and costs nothing once the session's key is noted.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            note_session(request, user)
+        return response

@@ -87,6 +87,12 @@ class ApiTokenQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
+    def usable(self, now):
+        """Tokens that still open the API: not expired, their owner active."""
+        return self.filter(user__is_active=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
 
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only its SHA-256 is stored; the raw value is shown once."""
@@ -99,8 +105,12 @@ class ApiToken(models.Model):
     hint = models.CharField(max_length=12)
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
+
+    # Requests within this many seconds of the last recorded use do not write again.
+    LAST_USED_PRECISION = 60
 
     class Meta:
         verbose_name = _("API token")
@@ -111,9 +121,34 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.hint}…)"
 
     @classmethod
-    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, user, name: str, *, expires_at=None) -> tuple["ApiToken", str]:
         raw = cls.PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            user=user, name=name, token_hash=hash_token(raw), hint=raw[: len(cls.PREFIX) + 4]
+            user=user,
+            name=name,
+            token_hash=hash_token(raw),
+            hint=raw[: len(cls.PREFIX) + 4],
+            expires_at=expires_at,
         )
         return token, raw
+
+    def is_expired(self, now) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+    def needs_last_used(self, now) -> bool:
+        return (
+            self.last_used is None
+            or (now - self.last_used).total_seconds() >= self.LAST_USED_PRECISION
+        )
+
+
+class LoginSession(models.Model):
+    """Which session keys belong to whom, so that ending a person's sessions works with any
+    session engine (the store itself cannot be searched by user)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.user} ({self.created:%Y-%m-%d})"

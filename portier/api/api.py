@@ -2,7 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 from portier.api.auth import TokenAuth
 from portier.lib.errors import DomainError
@@ -44,6 +44,16 @@ def unauthorized(request, exc):
         {"detail": _("Send a valid API token: Authorization: Bearer <token>.")},
         status=401,
     )
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc):
+    response = api.create_response(
+        request, {"detail": _("Too many failed attempts. Try again later.")}, status=429
+    )
+    if exc.wait:
+        response["Retry-After"] = str(exc.wait)
+    return response
 
 
 @api.exception_handler(ValidationError)

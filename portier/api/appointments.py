@@ -207,7 +207,7 @@ def _host(request, host_id) -> User:
         return request.user
     if not request.membership.is_admin:
         raise DomainError(_("Only admins may invite on a colleague's behalf."), field="host")
-    return get_object_or_404(User, pk=host_id, membership__company=request.company)
+    return get_object_or_404(User, pk=host_id, membership__company=request.company, is_active=True)
 
 
 def _guests(payload_guests) -> list[manual.NewGuest]:

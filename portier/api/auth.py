@@ -1,21 +1,24 @@
-from django.utils import timezone, translation
+from django.utils import translation
+from ninja.errors import Throttled
 from ninja.security import HttpBearer
 
-from portier.accounts.models import ApiToken, hash_token
+from portier.accounts import services, throttle
 
 
 class TokenAuth(HttpBearer):
-    """Bearer tokens from the profile page or `portier createcompany`; only hashes are stored."""
+    """Bearer tokens from the profile page or `portier createcompany`; only hashes are stored.
+
+    An address that sent too many wrong tokens gets 429 with Retry-After, even for a right one.
+    """
 
     def authenticate(self, request, token):
-        found = (
-            ApiToken.objects.select_related("user__membership__company")
-            .filter(token_hash=hash_token(token), user__is_active=True)
-            .first()
-        )
-        if found is None or getattr(found.user, "membership", None) is None:
+        wait = throttle.token_retry_after(request)
+        if wait:
+            raise Throttled(wait=wait)
+        found = services.token_in_use(token)
+        if found is None:
+            throttle.token_failed(request)
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
         if found.user.language:
             # The profile's language decides API messages too (no session here).
             translation.activate(found.user.language)

@@ -59,3 +59,40 @@ class Membership(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+class AuditAction(models.TextChoices):
+    MEMBER_DEACTIVATED = "member_deactivated", _("member deactivated")
+    MEMBER_REACTIVATED = "member_reactivated", _("member reactivated")
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def for_company(self, company):
+        return self.filter(company=company)
+
+
+class AuditEntry(models.Model):
+    """Who did what to whom: destructive administrative actions leave one row each."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=40, choices=AuditAction.choices)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The e-mail addresses as they were, readable after the people are gone.
+    actor_label = models.CharField(max_length=320)
+    subject_label = models.CharField(max_length=320)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.actor_label} {self.action} {self.subject_label}"

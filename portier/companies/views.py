@@ -3,10 +3,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portier.accounts.models import ApiToken
 from portier.companies import services
 from portier.companies.forms import CompanyForm, InviteForm, RoleForm
-from portier.companies.models import Membership
+from portier.companies.models import AuditEntry, Membership
 from portier.companies.tenancy import admin_required
+from portier.integrations.models import Connection
 from portier.lib.errors import DomainError
 from portier.lib.forms import run_service
 
@@ -20,19 +22,35 @@ def user_list(request):
     )
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = run_service(
-            form,
-            lambda: services.invite_colleague(
+        try:
+            services.invite_colleague(
                 company=request.company, invited_by=request.user, **form.cleaned_data
-            ),
-        )
-        if user:
-            messages.success(request, _("%(email)s was invited by e-mail.") % {"email": user.email})
+            )
+        except DomainError as exc:
+            form.add_error("email" if exc.field == "email" else None, exc.message)
+        else:
+            # The same words whether or not the address is in use elsewhere (see the service).
+            messages.success(
+                request,
+                _(
+                    "An invitation to join %(company)s is on its way to %(email)s, unless "
+                    "that address already has a Portier account."
+                )
+                % {
+                    "company": request.company.name,
+                    "email": form.cleaned_data["email"].strip().lower(),
+                },
+            )
             return redirect("companies:users")
     return render(
         request,
         "companies/users.html",
-        {"memberships": memberships, "form": form, "role_form": RoleForm()},
+        {
+            "memberships": memberships,
+            "form": form,
+            "role_form": RoleForm(),
+            "audit_entries": AuditEntry.objects.for_company(request.company)[:10],
+        },
     )
 
 
@@ -61,7 +79,47 @@ def company_settings(request):
     }
     form = CompanyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.update_company(company=company, **form.cleaned_data)
-        messages.success(request, _("Company settings saved."))
-        return redirect("companies:settings")
+        saved = run_service(
+            form, lambda: services.update_company(company=company, **form.cleaned_data)
+        )
+        if saved:
+            messages.success(request, _("Company settings saved."))
+            return redirect("companies:settings")
     return render(request, "companies/settings.html", {"form": form})
+
+
+@admin_required
+def user_deactivate(request, pk):
+    """GET asks (saying what will happen), POST does it."""
+    membership = get_object_or_404(
+        Membership.objects.for_company(request.company).select_related("user"), pk=pk
+    )
+    if request.method == "POST":
+        try:
+            services.deactivate_member(membership=membership, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(email)s is deactivated.") % {"email": membership.user.email},
+            )
+        return redirect("companies:users")
+    user = membership.user
+    context = {
+        "membership": membership,
+        "connections": Connection.objects.filter(user=user).active().count(),
+        "tokens": ApiToken.objects.for_user(user).count(),
+    }
+    return render(request, "companies/user_deactivate.html", context)
+
+
+@admin_required
+@require_POST
+def user_reactivate(request, pk):
+    membership = get_object_or_404(
+        Membership.objects.for_company(request.company).select_related("user"), pk=pk
+    )
+    services.reactivate_member(membership=membership, actor=request.user)
+    messages.success(request, _("%(email)s is active again.") % {"email": membership.user.email})
+    return redirect("companies:users")

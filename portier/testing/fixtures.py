@@ -18,6 +18,22 @@ def _huey_immediate(settings):
     HUEY.immediate = False
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters and request budgets live in the cache: none leak between tests.
+    Only a process-local cache is cleared: clearing Redis would flush a shared database."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    cache = caches["default"]
+    local = isinstance(cache, LocMemCache)
+    if local:
+        cache.clear()
+    yield
+    if local:
+        cache.clear()
+
+
 @pytest.fixture
 def acme(db):
     return CompanyFactory(name="Acme", slug="acme", internal_domains=["acme.example"])
