@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 
 from portier.accounts.models import User
 from portier.api.paging import Paging
-from portier.api.types import Id, Instant, PathId
+from portier.api.types import Id, Input, Instant, PathId
 from portier.lib.errors import DomainError
 from portier.locations.models import Location
 from portier.visits import limits, manual
@@ -75,7 +75,7 @@ class AppointmentDetail(AppointmentOut):
     sync_log: list[SyncLogOut]
 
 
-class GuestIn(Schema):
+class GuestIn(Input):
     email: str = Field(max_length=limits.EMAIL_MAX_LENGTH, json_schema_extra={"format": "email"})
     first_name: str = Field("", max_length=limits.GUEST_NAME_PART_MAX_LENGTH)
     last_name: str = Field("", max_length=limits.GUEST_NAME_PART_MAX_LENGTH)
@@ -85,7 +85,7 @@ class GuestIn(Schema):
 GUESTS_DOC = f"At most {limits.GUESTS_MAX} (duplicates and blank addresses do not count)."
 
 
-class AppointmentIn(Schema):
+class AppointmentIn(Input):
     title: str = Field(min_length=1, max_length=limits.TITLE_MAX_LENGTH)
     location_id: Id
     starts_at: Instant = Field(description="Without an offset: local time at the location.")
@@ -100,7 +100,7 @@ class AppointmentIn(Schema):
     )
 
 
-class AppointmentPatch(Schema):
+class AppointmentPatch(Input):
     """Only what is given changes; null (or leaving a field out) keeps it as it is."""
 
     title: str | None = Field(None, min_length=1, max_length=limits.TITLE_MAX_LENGTH)

@@ -2,7 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from portier.api.types import Language, Omittable, PathId
+from portier.api.types import Input, Language, Omittable, PathId
 from portier.locations import services
 from portier.locations.models import Location
 from portier.visits.limits import ADDRESS_MAX_LENGTH
@@ -28,7 +28,7 @@ CODE_DOC = "2 to 12 letters or digits; null: no code."
 LANGUAGE_DOC = "For guests; empty (or null when changing): the company's language."
 
 
-class LocationIn(Schema):
+class LocationIn(Input):
     name: str = Field(min_length=1, max_length=_max("name"))
     address: str = Field(min_length=1, max_length=ADDRESS_MAX_LENGTH)
     time_zone: str = Field(
@@ -38,7 +38,7 @@ class LocationIn(Schema):
     language: Language = Field("", description=LANGUAGE_DOC)
 
 
-class LocationPatch(Schema):
+class LocationPatch(Input):
     """Only what is given changes."""
 
     name: str = Omittable(min_length=1, max_length=_max("name"))

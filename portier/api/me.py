@@ -2,7 +2,7 @@ from ninja import Field, Router, Schema
 
 from portier.accounts import services
 from portier.accounts.models import User
-from portier.api.types import Id, Language, Omittable
+from portier.api.types import Id, Input, Language, Omittable
 
 router = Router(tags=["me"])
 
@@ -18,7 +18,7 @@ class MeOut(Schema):
     primary_location_id: int | None
 
 
-class MePatch(Schema):
+class MePatch(Input):
     """Only what is given changes. name and language are never null (empty: none)."""
 
     name: str = Omittable(max_length=User._meta.get_field("name").max_length)

@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from ninja import Field, Path
-from pydantic import AfterValidator
+from ninja import Field, Path, Schema
+from pydantic import AfterValidator, field_validator
 
 from portier.visits.limits import DB_INT_MAX
 
@@ -24,6 +24,17 @@ def _plausible(value: datetime) -> datetime:
             _("the year must lie between %(min)d and %(max)d") % {"min": YEAR_MIN, "max": YEAR_MAX}
         )
     return value
+
+
+class Input(Schema):
+    """A request body. No text in it may hold a NUL character: PostgreSQL cannot store one."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError(_("must not contain NUL characters"))
+        return value
 
 
 def _no_default(schema: dict[str, Any]) -> None:

@@ -5,6 +5,9 @@ Bounded input keeps every version row, e-mail and page small, and keeps numbers 
 cannot hold away from it (a 40-digit offset is a 422, not a 500).
 """
 
+# Ids, offsets and page numbers stay at or below what a bigint column holds.
+from portier.lib.ids import DB_INT_MAX  # noqa: F401
+
 # The model's column (Appointment.title is a CharField of this length).
 TITLE_MAX_LENGTH = 300
 # Manual appointments' description: it goes into each invitation and each version row.
@@ -21,6 +24,3 @@ PAGE_SIZE = 100
 PAGE_SIZE_MAX = 200
 # The front desk shows this many guests a page.
 FRONT_DESK_PAGE_SIZE = 100
-
-# Ids, offsets and page numbers: what a signed 64-bit integer column (bigint) holds.
-DB_INT_MAX = 2**63 - 1

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.utils import timezone
@@ -40,7 +40,8 @@ ID_FIELDS = {
 @pytest.fixture
 def world(db, alice, bob, acme_hq, api_token):
     """What the requests act on, and alice's token. The test's transaction must outlive each
-    request: connections are not closed at the end of a request here."""
+    request: connections are not closed around requests here (as Django's test client does)."""
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     made = [
         appointment(alice, acme_hq, title="Alice's", start=at(days=3)),
@@ -53,6 +54,7 @@ def world(db, alice, bob, acme_hq, api_token):
         "locations": [acme_hq.pk],
         "users": [alice.pk, bob.pk],
     }
+    request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
 
