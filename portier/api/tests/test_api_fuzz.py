@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 
 from portier.visits.tests.helpers import appointment, at, synced
 
-EXAMPLES_PER_OPERATION = 40
+EXAMPLES_PER_OPERATION = 25
 CONFIG = schemathesis.Config.from_dict(
     {
         "seed": 20261129,
