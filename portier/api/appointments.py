@@ -82,7 +82,7 @@ class GuestIn(Input):
     name: str = Field("", max_length=limits.GUEST_NAME_MAX_LENGTH)
 
 
-GUESTS_DOC = f"At most {limits.GUESTS_MAX} (duplicates and blank addresses do not count)."
+GUESTS_DOC = f"At most {limits.GUESTS_MAX} entries."
 
 
 class AppointmentIn(Input):

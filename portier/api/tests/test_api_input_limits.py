@@ -101,6 +101,16 @@ def test_patch_me_with_nulls_answers_422_and_changes_nothing(client, api_token, 
     )
     assert response.status_code == 422, response.content
     assert response.json()["detail"] == "The request is not valid: name: a text (not null)"
+    language = client.patch(
+        "/api/v1/me",
+        json.dumps({"language": None}),
+        content_type="application/json",
+        **api_token(alice),
+    )
+    assert language.status_code == 422
+    assert language.json()["detail"] == (
+        "The request is not valid: language: one of '', 'en' or 'de'"
+    )
     alice.refresh_from_db()
     assert alice.name == "Alice" and alice.primary_location is not None
 

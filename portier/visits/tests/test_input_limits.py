@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from portier.contacts.models import Contact
 from portier.lib.errors import DomainError
@@ -64,6 +65,19 @@ def test_the_service_refuses_a_description_past_the_limit(bob, acme_hq):
         )
     assert refused.value.message == "The description has at most 5000 characters."
     assert not Appointment.objects.exists()
+
+
+def test_the_services_title_and_description_rules_speak_german():
+    with translation.override("de"), pytest.raises(DomainError) as title:
+        manual.ensure_title("t" * (limits.TITLE_MAX_LENGTH + 1))
+    assert title.value.message == "Der Titel hat höchstens 300 Zeichen."
+    assert title.value.field == "title"
+    with translation.override("de"), pytest.raises(DomainError) as description:
+        manual.ensure_description("d" * (limits.DESCRIPTION_MAX_LENGTH + 1))
+    assert description.value.message == "Die Beschreibung hat höchstens 5000 Zeichen."
+    assert manual.ensure_description("  " + "d" * limits.DESCRIPTION_MAX_LENGTH + " ") == (
+        "d" * limits.DESCRIPTION_MAX_LENGTH
+    )
 
 
 def test_the_form_refuses_51_guests(bob, acme_hq):
