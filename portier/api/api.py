@@ -5,6 +5,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 from portier.api.auth import TokenAuth
+from portier.api.errors import describe
 from portier.lib.errors import DomainError
 
 api = NinjaAPI(
@@ -58,10 +59,7 @@ def throttled(request, exc):
 
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
-    problems = []
-    for error in exc.errors:
-        where = ".".join(str(p) for p in error.get("loc", []) if p not in ("body", "payload"))
-        problems.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
+    problems = [describe(error) for error in exc.errors]
     return api.create_response(
         request,
         {

@@ -10,14 +10,17 @@ from uuid import UUID
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from portier.accounts.models import User
+from portier.api.paging import Paging
+from portier.api.types import Id, Input, Instant, PathId
 from portier.lib.errors import DomainError
 from portier.locations.models import Location
-from portier.visits import manual
+from portier.visits import limits, manual
 from portier.visits.models import Appointment, Guest, GuestKind
 from portier.visits.statuses import guest_statuses, state_of
 
@@ -72,40 +75,56 @@ class AppointmentDetail(AppointmentOut):
     sync_log: list[SyncLogOut]
 
 
-class GuestIn(Schema):
-    email: str
-    first_name: str = ""
-    last_name: str = ""
-    name: str = ""
+class GuestIn(Input):
+    email: str = Field(max_length=limits.EMAIL_MAX_LENGTH, json_schema_extra={"format": "email"})
+    first_name: str = Field("", max_length=limits.GUEST_NAME_PART_MAX_LENGTH)
+    last_name: str = Field("", max_length=limits.GUEST_NAME_PART_MAX_LENGTH)
+    name: str = Field("", max_length=limits.GUEST_NAME_MAX_LENGTH)
 
 
-class AppointmentIn(Schema):
-    title: str
-    location_id: int
-    starts_at: datetime = Field(description="Without an offset: local time at the location.")
-    ends_at: datetime
-    description: str = ""
-    guests: list[GuestIn]
-    host_id: int | None = Field(None, description="Admins only: invite on a colleague's behalf.")
+GUESTS_DOC = f"At most {limits.GUESTS_MAX} entries."
+
+
+class AppointmentIn(Input):
+    title: str = Field(min_length=1, max_length=limits.TITLE_MAX_LENGTH)
+    location_id: Id
+    starts_at: Instant = Field(description="Without an offset: local time at the location.")
+    ends_at: Instant
+    description: str = Field("", max_length=limits.DESCRIPTION_MAX_LENGTH)
+    guests: list[GuestIn] = Field(
+        min_length=1, max_length=limits.GUESTS_MAX, description=GUESTS_DOC
+    )
+    host_id: Id | None = Field(None, description="Admins only: invite on a colleague's behalf.")
     idempotency_key: UUID | None = Field(
         None, description="Repeat a request with the same key: one appointment, never two."
     )
 
 
-class AppointmentPatch(Schema):
-    title: str | None = None
-    location_id: int | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    description: str | None = None
-    guests: list[GuestIn] | None = Field(None, description="The full new list of guests.")
-    host_id: int | None = None
+class AppointmentPatch(Input):
+    """Only what is given changes; null (or leaving a field out) keeps it as it is."""
+
+    title: str | None = Field(None, min_length=1, max_length=limits.TITLE_MAX_LENGTH)
+    location_id: Id | None = None
+    starts_at: Instant | None = None
+    ends_at: Instant | None = None
+    description: str | None = Field(None, max_length=limits.DESCRIPTION_MAX_LENGTH)
+    guests: list[GuestIn] | None = Field(
+        None,
+        min_length=1,
+        max_length=limits.GUESTS_MAX,
+        description=f"The full new list of guests. {GUESTS_DOC}",
+    )
+    host_id: Id | None = None
 
 
 class Filters(Schema):
-    from_: datetime | None = Field(None, alias="from", description="Ends after this instant.")
-    to: datetime | None = Field(None, description="Starts before this instant.")
-    location_id: int | None = None
+    from_: Instant | None = Field(
+        None, alias="from", description="Ends after this instant (no offset: the server's zone)."
+    )
+    to: Instant | None = Field(
+        None, description="Starts before this instant (no offset: the server's zone)."
+    )
+    location_id: Id | None = None
 
 
 def _guest_count():
@@ -214,15 +233,19 @@ def _guests(payload_guests) -> list[manual.NewGuest]:
     return [manual.NewGuest(g.email, g.first_name, g.last_name, g.name) for g in payload_guests]
 
 
+def _aware(value: datetime) -> datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
 @router.get("", response=list[AppointmentOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_appointments(request, filters: Query[Filters]):
     """Soonest first. `from`/`to` bound the time (an appointment overlapping them counts)."""
     queryset = _visible(request).annotate(guest_count=_guest_count()).order_by("starts_at", "pk")
     if filters.from_ is not None:
-        queryset = queryset.filter(ends_at__gt=filters.from_)
+        queryset = queryset.filter(ends_at__gt=_aware(filters.from_))
     if filters.to is not None:
-        queryset = queryset.filter(starts_at__lt=filters.to)
+        queryset = queryset.filter(starts_at__lt=_aware(filters.to))
     if filters.location_id is not None:
         queryset = queryset.filter(location_id=filters.location_id)
     return _Rows(queryset)
@@ -245,7 +268,7 @@ class _Rows:
 
 
 @router.get("/{appointment_id}", response=AppointmentDetail)
-def get_appointment(request, appointment_id: int):
+def get_appointment(request, appointment_id: PathId):
     return _detail(_get(request, appointment_id))
 
 
@@ -279,7 +302,7 @@ def _header_key(request) -> UUID | None:
 
 
 @router.patch("/{appointment_id}", response={200: AppointmentDetail, 409: dict})
-def patch_appointment(request, appointment_id: int, payload: AppointmentPatch):
+def patch_appointment(request, appointment_id: PathId, payload: AppointmentPatch):
     appointment = _get(request, appointment_id)
     fields = payload.dict(exclude_unset=True)
     try:
@@ -302,7 +325,7 @@ def patch_appointment(request, appointment_id: int, payload: AppointmentPatch):
 
 
 @router.delete("/{appointment_id}", response={204: None, 409: dict})
-def cancel_appointment(request, appointment_id: int):
+def cancel_appointment(request, appointment_id: PathId):
     """Cancel: each invited guest gets one cancellation."""
     appointment = _get(request, appointment_id)
     try:

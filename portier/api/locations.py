@@ -1,9 +1,11 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
+from portier.api.types import Input, Language, Omittable, PathId
 from portier.locations import services
 from portier.locations.models import Location
+from portier.visits.limits import ADDRESS_MAX_LENGTH
 
 router = Router(tags=["locations"])
 
@@ -17,20 +19,33 @@ class LocationOut(Schema):
     language: str
 
 
-class LocationIn(Schema):
-    name: str
-    address: str
-    time_zone: str = "Europe/Berlin"
-    code: str | None = None
-    language: str = ""
+def _max(field: str) -> int:
+    return Location._meta.get_field(field).max_length
 
 
-class LocationPatch(Schema):
-    name: str | None = None
-    address: str | None = None
-    time_zone: str | None = None
-    code: str | None = None
-    language: str | None = None
+ZONE_DOC = "An IANA time zone, e.g. Europe/Berlin."
+CODE_DOC = "2 to 12 letters or digits; null: no code."
+LANGUAGE_DOC = "For guests; empty (or null when changing): the company's language."
+
+
+class LocationIn(Input):
+    name: str = Field(min_length=1, max_length=_max("name"))
+    address: str = Field(min_length=1, max_length=ADDRESS_MAX_LENGTH)
+    time_zone: str = Field(
+        "Europe/Berlin", min_length=1, max_length=_max("time_zone"), description=ZONE_DOC
+    )
+    code: str | None = Field(None, max_length=_max("code"), description=CODE_DOC)
+    language: Language = Field("", description=LANGUAGE_DOC)
+
+
+class LocationPatch(Input):
+    """Only what is given changes."""
+
+    name: str = Omittable(min_length=1, max_length=_max("name"))
+    address: str = Omittable(min_length=1, max_length=ADDRESS_MAX_LENGTH)
+    time_zone: str = Omittable(min_length=1, max_length=_max("time_zone"), description=ZONE_DOC)
+    code: str | None = Field(None, max_length=_max("code"), description=CODE_DOC)
+    language: Language | None = Field(None, description=LANGUAGE_DOC)
 
 
 def _ensure_admin(request):
@@ -54,12 +69,12 @@ def create_location(request, payload: LocationIn):
 
 
 @router.get("/{location_id}", response=LocationOut)
-def get_location(request, location_id: int):
+def get_location(request, location_id: PathId):
     return _get(request, location_id)
 
 
 @router.patch("/{location_id}", response=LocationOut)
-def patch_location(request, location_id: int, payload: LocationPatch):
+def patch_location(request, location_id: PathId, payload: LocationPatch):
     location = _get(request, location_id)
     _ensure_admin(request)
     fields = payload.dict(exclude_unset=True)
@@ -69,7 +84,7 @@ def patch_location(request, location_id: int, payload: LocationPatch):
 
 
 @router.delete("/{location_id}", response={204: None})
-def delete_location(request, location_id: int):
+def delete_location(request, location_id: PathId):
     location = _get(request, location_id)
     _ensure_admin(request)
     services.delete_location(location=location)

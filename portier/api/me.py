@@ -1,12 +1,10 @@
-from django.conf import settings
-from ninja import Router, Schema
-from pydantic import field_validator
+from ninja import Field, Router, Schema
 
 from portier.accounts import services
+from portier.accounts.models import User
+from portier.api.types import Id, Input, Language, Omittable
 
 router = Router(tags=["me"])
-
-LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 class MeOut(Schema):
@@ -20,17 +18,12 @@ class MeOut(Schema):
     primary_location_id: int | None
 
 
-class MePatch(Schema):
-    name: str | None = None
-    language: str | None = None
-    primary_location_id: int | None = None
+class MePatch(Input):
+    """Only what is given changes. name and language are never null (empty: none)."""
 
-    @field_validator("language")
-    @classmethod
-    def known_language(cls, value):
-        if value is not None and value not in LANGUAGES | {""}:
-            raise ValueError(f"must be one of {', '.join(sorted(LANGUAGES))} or empty")
-        return value
+    name: str = Omittable(max_length=User._meta.get_field("name").max_length)
+    language: Language = Omittable(description="Empty: follow the browser.")
+    primary_location_id: Id | None = Field(None, description="null: no primary location.")
 
 
 def _me(request) -> dict:

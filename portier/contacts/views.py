@@ -10,7 +10,7 @@ from portier.visits.models import Appointment
 @member_required
 def contact_list(request):
     contacts = Contact.objects.for_host(request.user)
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL cannot compare NUL
     if q:
         contacts = contacts.filter(Q(name__icontains=q) | Q(email__icontains=q))
     page = Paginator(contacts, 50).get_page(request.GET.get("page"))

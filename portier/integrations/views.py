@@ -14,6 +14,7 @@ from portier.integrations import google, services
 from portier.integrations.forms import ConnectionSettingsForm
 from portier.integrations.models import Calendar, Connection
 from portier.lib.errors import DomainError
+from portier.lib.ids import id_or_404
 
 log = logging.getLogger(__name__)
 SESSION_KEY = "google_oauth"
@@ -81,7 +82,7 @@ def google_connect(request):
     login_hint = None
     reconnect = request.POST.get("connection")
     if reconnect:
-        login_hint = _own_connection(request, reconnect).account_id
+        login_hint = _own_connection(request, id_or_404(reconnect)).account_id
     auth = google.authorization_request(login_hint=login_hint)
     request.session[SESSION_KEY] = {"state": auth.state, "verifier": auth.code_verifier}
     return redirect(auth.url)
@@ -91,7 +92,8 @@ def google_connect(request):
 def google_callback(request):
     pending = request.session.pop(SESSION_KEY, None)
     state = request.GET.get("state", "")
-    if not pending or not secrets.compare_digest(state, pending["state"]):
+    # Bytes: compare_digest refuses str with non-ASCII characters (a TypeError, a 500).
+    if not pending or not secrets.compare_digest(state.encode(), pending["state"].encode()):
         messages.error(
             request,
             _("The answer from Google did not match a connection you started. Please try again."),

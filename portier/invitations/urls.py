@@ -4,5 +4,5 @@ from portier.invitations import views
 
 app_name = "invitations"
 urlpatterns = [
-    path("<str:token>/", views.visit, name="visit"),
+    path("<slug:token>/", views.visit, name="visit"),  # token_urlsafe: letters, digits, - and _
 ]

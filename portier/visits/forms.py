@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from portier.accounts.models import User
 from portier.contacts.models import Contact
 from portier.locations.models import Location
-from portier.visits.manual import MAX_GUESTS, NewGuest
+from portier.visits import limits
+from portier.visits.manual import NewGuest
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -49,13 +50,14 @@ class ListFilterForm(forms.Form):
 
 
 class AppointmentForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=limits.TITLE_MAX_LENGTH)
     location = forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.none())
     starts_at = LocalDateTimeField(label=_("Start"))
     ends_at = LocalDateTimeField(label=_("End"))
     description = forms.CharField(
         label=_("Description"),
         required=False,
+        max_length=limits.DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional. Shown to the guests in the invitation."),
     )
@@ -89,9 +91,13 @@ class AppointmentForm(forms.Form):
 
 
 class GuestForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    email = forms.EmailField(label=_("E-mail"), max_length=320, required=False)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=limits.GUEST_NAME_PART_MAX_LENGTH, required=False
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=limits.GUEST_NAME_PART_MAX_LENGTH, required=False
+    )
+    email = forms.EmailField(label=_("E-mail"), max_length=limits.EMAIL_MAX_LENGTH, required=False)
 
     def clean(self):
         data = super().clean()
@@ -113,6 +119,9 @@ class GuestForm(forms.Form):
 
 
 class BaseGuestFormSet(forms.BaseFormSet):
+    # The service's rule (manual.guest_infos), said before the service is asked.
+    default_error_messages = {"too_many_forms": _("At most %(num)d guests per appointment.")}
+
     def __init__(self, *args, known_emails=(), **kwargs):
         super().__init__(*args, **kwargs)
         for form in self.forms:
@@ -134,7 +143,7 @@ def guest_formset(*, data=None, initial=None, known_emails=(), extra=3):
         formset=BaseGuestFormSet,
         extra=extra,
         can_delete=bool(initial),
-        max_num=MAX_GUESTS,
+        max_num=limits.GUESTS_MAX,
         validate_max=True,
     )
     return formset_class(data=data, initial=initial, prefix="guests", known_emails=known_emails)

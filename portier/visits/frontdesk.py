@@ -2,12 +2,14 @@
 
 from datetime import datetime, time, timedelta
 
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from portier.companies.tenancy import member_required
 from portier.locations.models import Location
+from portier.visits.limits import FRONT_DESK_PAGE_SIZE
 from portier.visits.models import AppointmentStatus, Guest
 
 
@@ -56,10 +58,15 @@ def front_desk_index(request):
 def front_desk(request, location_id):
     location = get_object_or_404(Location.objects.for_company(request.company), pk=location_id)
     day = timezone.localdate(timezone=location.zone)
+    # A page past the end (or not a number) gives the last (or the first) page.
+    page = Paginator(expected_guests(location, day=day), FRONT_DESK_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "location": location,
         "day": day,
-        "guests": list(expected_guests(location, day=day)),
+        "guests": list(page.object_list),
+        "page": page,
         "now": timezone.now(),
         "locations": Location.objects.for_company(request.company),
     }

@@ -6,10 +6,12 @@ location and host joined), the page's guests, the page's outbox rows.
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from math import ceil
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models import prefetch_related_objects as prefetch
 
+from portier.visits.limits import DB_INT_MAX
 from portier.visits.models import Appointment, Guest
 from portier.visits.statuses import Summary, summaries
 
@@ -68,8 +70,9 @@ def _base(queryset: QuerySet) -> QuerySet:
 
 
 def page_of(queryset: QuerySet, *, now: datetime, number: int = 1, per_page=PER_PAGE) -> Page:
-    """Upcoming (not yet ended) soonest first, then past ones latest first."""
-    number = max(1, number)
+    """Upcoming (not yet ended) soonest first, then past ones latest first. A number past the
+    end gives the last page (numbers no database offset could hold included)."""
+    number = min(max(1, number), (DB_INT_MAX - 1) // per_page)
     upcoming_qs = _base(queryset.filter(ends_at__gt=now)).order_by("starts_at", "pk")
     past_qs = _base(queryset.filter(ends_at__lte=now)).order_by("-starts_at", "-pk")
     upcoming = upcoming_qs.count()
@@ -85,6 +88,10 @@ def page_of(queryset: QuerySet, *, now: datetime, number: int = 1, per_page=PER_
     else:
         has_next = offset + per_page < upcoming or past_qs.exists()
     appointments = items + past_items
+    if not appointments and number > 1:
+        last = max(1, ceil((upcoming + past_qs.count()) / per_page))
+        if last < number:
+            return page_of(queryset, now=now, number=last, per_page=per_page)
     prefetch(
         appointments,
         Prefetch("guests", queryset=Guest.objects.filter(removed_at__isnull=True)),

@@ -15,6 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portier.lib.errors import DomainError
+from portier.visits.limits import (
+    DESCRIPTION_MAX_LENGTH,
+    GUEST_NAME_MAX_LENGTH,
+    GUESTS_MAX,
+    TITLE_MAX_LENGTH,
+)
 from portier.visits.models import Appointment, GuestKind, Source
 from portier.visits.services import (
     GuestInfo,
@@ -26,7 +32,6 @@ from portier.visits.services import (
 
 # A form filled in at 09:59 for 10:00 and sent at 10:01 is still "not in the past".
 PAST_GRACE = timedelta(minutes=5)
-MAX_GUESTS = 100
 CALENDAR_NAMES = {Source.GOOGLE: "Google Calendar", Source.MICROSOFT: "Outlook"}
 
 
@@ -96,7 +101,23 @@ def ensure_title(title: str) -> str:
     title = (title or "").strip()
     if not title:
         raise DomainError(_("Give the appointment a title."), field="title")
+    if len(title) > TITLE_MAX_LENGTH:
+        raise DomainError(
+            _("The title has at most %(count)d characters.") % {"count": TITLE_MAX_LENGTH},
+            field="title",
+        )
     return title
+
+
+def ensure_description(description: str) -> str:
+    description = (description or "").strip()
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise DomainError(
+            _("The description has at most %(count)d characters.")
+            % {"count": DESCRIPTION_MAX_LENGTH},
+            field="description",
+        )
+    return description
 
 
 def ensure_same_company(company, *, location=None, host=None) -> None:
@@ -124,14 +145,15 @@ def guest_infos(company, guests: list[NewGuest]) -> list[GuestInfo]:
             continue
         seen.add(email)
         kind = GuestKind.COLLEAGUE if company.is_internal_email(email) else GuestKind.GUEST
-        infos.append(GuestInfo(email=email, name=guest.full_name[:200], kind=kind))
+        name = guest.full_name[:GUEST_NAME_MAX_LENGTH]
+        infos.append(GuestInfo(email=email, name=name, kind=kind))
+        if len(infos) > GUESTS_MAX:
+            raise DomainError(
+                _("At most %(count)d guests per appointment.") % {"count": GUESTS_MAX},
+                field="guests",
+            )
     if not infos:
         raise DomainError(_("Add at least one guest."), field="guests")
-    if len(infos) > MAX_GUESTS:
-        raise DomainError(
-            _("At most %(count)d guests per appointment.") % {"count": MAX_GUESTS},
-            field="guests",
-        )
     return infos
 
 
@@ -168,6 +190,7 @@ def invite(
         return existing, False
     ensure_same_company(company, location=location, host=host)
     title = ensure_title(title)
+    description = ensure_description(description)
     starts_at, ends_at = in_zone(starts_at, location), in_zone(ends_at, location)
     ensure_timing(starts_at, ends_at, check_start=True)
     infos = guest_infos(company, guests)
@@ -179,7 +202,7 @@ def invite(
             title=title,
             timing=Timing(starts_at=starts_at, ends_at=ends_at, time_zone=location.time_zone),
             guests=infos,
-            description=(description or "").strip(),
+            description=description,
             source=Source.MANUAL,
             submission_token=token,
         )
@@ -211,7 +234,7 @@ def change(
     if title is not None:
         fields["title"] = ensure_title(title)
     if description is not None:
-        fields["description"] = description.strip()
+        fields["description"] = ensure_description(description)
     if location is not None and location.pk != appointment.location_id:
         fields["location"] = location
     if host is not None and host.pk != appointment.host_id:

@@ -130,8 +130,9 @@ def test_paging_runs_from_upcoming_into_past(bob, acme_hq):
     assert [[r.appointment.title for r in p.rows] for p in pages] == [
         ["Up 0", "Up 1", "Up 2", "Old 0"],
         ["Old 1", "Old 2"],
-        [],
+        ["Old 1", "Old 2"],  # past the end: the last page
     ]
+    assert [p.number for p in pages] == [1, 2, 2]
     assert [p.has_next for p in pages] == [True, False, False]
     assert pages[0].upcoming == 3 and pages[0].first_past == 3
 
