@@ -14,8 +14,8 @@ from portier.visits.tests.helpers import appointment, at
 pytestmark = pytest.mark.django_db
 
 
-def test_todays_guests_with_time_and_host_in_the_location_zone(bob_client, alice, bob, acme_hq):
-    url = reverse("visits:front_desk", args=[acme_hq.pk])  # before travelling: imports
+def test_todays_guests_with_time_and_host_in_the_location_zone(alice_client, alice, bob, acme_hq):
+    url = reverse("checkin:front_desk", args=[acme_hq.pk])  # before travelling: imports
     day = at(days=2, hour=0)  # near: the login session must not expire
     with time_machine.travel(day.replace(hour=7), tick=False):
         appointment(
@@ -47,7 +47,7 @@ def test_todays_guests_with_time_and_host_in_the_location_zone(bob_client, alice
             guests=[GuestInfo("held@example.org")],
             held_code="NOPE",
         )
-        body = bob_client.get(url).content.decode()
+        body = alice_client.get(url).content.decode()
     rows = body[body.index("<tbody>") :]
     assert rows.index("Ann Arbor") < rows.index("Ben Bauer")
     assert "09:30–10:30" in rows and "23:30–00:30" in rows
@@ -58,7 +58,7 @@ def test_todays_guests_with_time_and_host_in_the_location_zone(bob_client, alice
 
 def test_the_day_is_the_locations_day(alice_client, alice, acme):
     tokyo = LocationFactory(company=acme, name="Tokyo", time_zone="Asia/Tokyo")
-    url = reverse("visits:front_desk", args=[tokyo.pk])
+    url = reverse("checkin:front_desk", args=[tokyo.pk])
     evening = at(days=2, hour=20)  # in Berlin; already the next morning in Tokyo
     tomorrow = (evening + timedelta(days=1)).date()
     with time_machine.travel(evening, tick=False):
@@ -74,12 +74,12 @@ def test_the_day_is_the_locations_day(alice_client, alice, acme):
 
 
 def test_front_desk_index_goes_to_the_primary_location(alice_client, acme_hq):
-    response = alice_client.get(reverse("visits:front_desk_index"))
-    assert response.url == reverse("visits:front_desk", args=[acme_hq.pk])
+    response = alice_client.get(reverse("checkin:front_desk_index"))
+    assert response.url == reverse("checkin:front_desk", args=[acme_hq.pk])
 
 
 def test_front_desk_polls(alice_client, acme_hq):
-    url = reverse("visits:front_desk", args=[acme_hq.pk])
+    url = reverse("checkin:front_desk", args=[acme_hq.pk])
     assert 'hx-trigger="every 30s"' in alice_client.get(url).content.decode()
     partial = alice_client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert partial.startswith('<div id="front-desk"')
