@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
+from portier.checkin import guest_page
 from portier.companies.tenancy import admin_required
 from portier.invitations import content, formatting, previews
 from portier.visits.models import AppointmentStatus, Guest, GuestKind
@@ -42,6 +43,9 @@ def visit(request, token):
     location = appointment.location
     language = content.guest_language(guest, location)
     with translation.override(language):
+        registration = guest_page.Registration(request, guest, language)  # pre-registration
+        if registration.response is not None:
+            return registration.response
         fp = appointment.fingerprint
         context = {
             "language": language,
@@ -58,6 +62,7 @@ def visit(request, token):
             "description": "" if appointment.is_synced else appointment.description,
             "qr_svg": _qr_svg(guest.check_in_code),
             "dates": [],
+            "registration": registration,
         }
         if appointment.series_id:
             others = (
