@@ -264,6 +264,7 @@ def create_appointment(request, payload: AppointmentIn):
         description=payload.description,
         guests=_guests(payload.guests),
         token=token,
+        created_by=request.user,
     )
     return Status(201 if created else 200, _detail(appointment))
 

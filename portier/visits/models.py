@@ -21,6 +21,7 @@ class Source(models.TextChoices):
     MANUAL = "manual", _("manual")
     GOOGLE = "google", _("Google")
     MICROSOFT = "microsoft", _("Outlook")
+    WALK_IN = "walk-in", _("walk-in")  # registered at the front desk: checked in, never e-mailed
 
 
 class AppointmentStatus(models.TextChoices):
@@ -111,6 +112,10 @@ class Appointment(models.Model):
     ical_uid = models.CharField(max_length=500, blank=True)
     instance_key = models.CharField(max_length=40, blank=True)  # original start of an occurrence
     html_link = models.URLField(max_length=1000, blank=True)
+    # Who made it in Portier (manual appointments, walk-ins); told of arrivals besides the host.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     series = models.ForeignKey(
         Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="occurrences"
     )
@@ -144,7 +149,11 @@ class Appointment(models.Model):
 
     @property
     def is_synced(self) -> bool:
-        return self.source != Source.MANUAL
+        return self.source not in (Source.MANUAL, Source.WALK_IN)
+
+    @property
+    def is_walk_in(self) -> bool:
+        return self.source == Source.WALK_IN
 
     @property
     def is_cancelled(self) -> bool:

@@ -149,6 +149,7 @@ def appointment_create(request):
                 description=data["description"],
                 guests=_guests_from(form, formset),
                 token=data.get("token"),
+                created_by=request.user,
             )
         except DomainError as exc:
             _put_error(form, formset, exc)
