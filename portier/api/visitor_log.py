@@ -4,7 +4,6 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -54,7 +53,10 @@ def get_visitor_log(request, filters: Query[LogFilter]):
         raise PermissionDenied
     if location is not None and not front_desk_locations(request.user).filter(pk=location.pk):
         raise PermissionDenied
-    period = visitor_log.Period.of(filters.start, filters.end, today=timezone.localdate())
+    today = visitor_log.local_today(
+        [location] if location is not None else front_desk_locations(request.user)
+    )
+    period = visitor_log.Period.of(filters.start, filters.end, today=today)
     rows = visitor_log.entries(
         visitor_log.visits(user=request.user, period=period, location=location)
     )

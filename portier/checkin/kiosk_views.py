@@ -44,7 +44,7 @@ class _Step:
             back_seconds=BACK_TO_START_SECONDS,
         )
         response = render(self.request, f"checkin/{template}.html", context)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"  # no-referrer: Chromium posts Origin: null
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 

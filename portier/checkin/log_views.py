@@ -4,7 +4,6 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portier.checkin import visitor_log
@@ -35,7 +34,9 @@ def _filtered(request):
     if location_id and not front_desk_locations(request.user).filter(pk=location_id).exists():
         raise Http404  # another company's (or not your desk's) location: nothing to say
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    today = timezone.localdate()
+    today = visitor_log.local_today(
+        [data["location"]] if data.get("location") else front_desk_locations(request.user)
+    )
     try:
         period = visitor_log.Period.of(data.get("start"), data.get("end"), today=today)
     except visitor_log.LogRefused as exc:

@@ -52,6 +52,14 @@ class Period:
         )
 
 
+def local_today(locations, now=None) -> date:
+    """Today by the clock of the location furthest ahead (a default period must include a
+    visit that already happened "today" somewhere)."""
+    now = now or timezone.now()
+    days = [timezone.localtime(now, loc.zone).date() for loc in locations]
+    return max(days, default=timezone.localdate(now))
+
+
 def visits(*, user, period: Period, location=None):
     """Visits at the user's front-desk locations (or at `location`, one of them) whose arrival
     falls in the period, oldest first."""

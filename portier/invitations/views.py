@@ -79,7 +79,10 @@ def visit(request, token):
             )
             context["dates"] = [_date(g.appointment, g) for g in others[:50]]
         response = render(request, "invitations/visit.html", context)
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": with it Chromium sends "Origin: null" on the page's own form posts
+    # (pre-registration), which Django's CSRF check refuses. same-origin still tells no
+    # outside site (a map link) the personal URL.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

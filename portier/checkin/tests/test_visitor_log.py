@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -173,3 +173,18 @@ def test_the_log_page_fits_a_phone_in_german(rita, week, acme_hq):
     ).content.decode()
     assert "Besucherprotokoll" in html and "table-scroll" in html
     assert html.count("data-visit=") == 4
+
+
+def test_the_default_period_includes_a_visit_after_midnight_at_the_location(
+    bob, rita, acme_hq, api_token
+):
+    """Regression: the default "today" was the server's (UTC) date, so a Berlin visit at 00:30
+    was missing from the log until 01:00 (02:00 in summer)."""
+    arrival = datetime(2026, 3, 5, 0, 30, tzinfo=BERLIN)  # 4 March 23:30 UTC
+    with time_machine.travel(arrival - timedelta(days=2), tick=False):
+        visit(bob, acme_hq, email="late@example.org", name="Late Guest", arrival=arrival)
+    with time_machine.travel(arrival + timedelta(minutes=10), tick=False):
+        page = client_for(rita).get(reverse("checkin:visitor_log")).content.decode()
+        api = Client().get("/api/v1/visitor-log", **api_token(rita)).json()
+    assert "Late Guest" in page
+    assert api["end"] == "2026-03-05" and [e["name"] for e in api["entries"]] == ["Late Guest"]
