@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from portier.accounts.models import User
+from portier.checkin import states
 from portier.lib.errors import DomainError
 from portier.locations.models import Location
 from portier.visits import manual
@@ -53,6 +54,11 @@ class GuestOut(Schema):
     invitation_kind: str | None
     sent_at: datetime | None
     error: str | None
+    # At the front desk (guests only): expected, checked_in, checked_out, left_without_checkout,
+    # cancelled, held, declined.
+    visit_state: str | None
+    checked_in_at: datetime | None
+    checked_out_at: datetime | None
 
 
 class SyncLogOut(Schema):
@@ -151,7 +157,11 @@ def _summary(a: Appointment, guest_count: int) -> dict:
 
 def _guest(guest, statuses) -> dict:
     row = statuses.get(guest.email) if guest.kind == GuestKind.GUEST else None
+    visit = states.visit_of(guest)
     return {
+        "visit_state": states.visit_state(guest) if guest.kind == GuestKind.GUEST else None,
+        "checked_in_at": visit.checked_in_at if visit else None,
+        "checked_out_at": visit.checked_out_at if visit else None,
         "email": guest.email,
         "name": guest.name,
         "kind": guest.kind,
@@ -166,7 +176,7 @@ def _guest(guest, statuses) -> dict:
 def _detail(appointment: Appointment) -> dict:
     appointment = Appointment.objects.select_related("location", "host").get(pk=appointment.pk)
     statuses = guest_statuses(appointment)
-    guests = list(appointment.guests.all())
+    guests = list(appointment.guests.select_related("visit"))
     invitable = [g for g in guests if g.kind == GuestKind.GUEST]
     current = [g for g in invitable if g.removed_at is None]
     log = appointment.sync_log.select_related("calendar")[:100]

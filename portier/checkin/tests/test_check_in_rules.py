@@ -211,3 +211,30 @@ def test_once_checked_in_the_window_no_longer_matters(bob, acme_hq):
     with time_machine.travel(at(days=2, hour=10) + timedelta(days=1), tick=False):
         visit, new = check_in(guest, location=acme_hq)
     assert not new and visit.checked_in_at == at(days=2, hour=10)
+
+
+def test_admins_set_the_front_desk_settings_on_the_location_form(alice_client, acme_hq):
+    from django.urls import reverse
+
+    url = reverse("locations:edit", args=[acme_hq.pk])
+    fields = {
+        "name": acme_hq.name,
+        "address": acme_hq.address,
+        "time_zone": acme_hq.time_zone,
+        "code": acme_hq.code,
+        "language": "",
+        "check_in_opens_minutes": 45,
+        "check_in_grace_minutes": 60,
+        "day_ends_at": "18:30",
+        "requires_preregistration": "on",
+        "house_rules_en": "Wear the badge.",
+        "house_rules_de": "Ausweis tragen.",
+        "retention_days": 30,
+    }
+    too_long = alice_client.post(url, {**fields, "check_in_opens_minutes": 5000})
+    assert too_long.status_code == 200
+    assert alice_client.post(url, fields).status_code == 302
+    acme_hq.refresh_from_db()
+    assert (acme_hq.check_in_opens_minutes, acme_hq.check_in_grace_minutes) == (45, 60)
+    assert acme_hq.day_ends_at.strftime("%H:%M") == "18:30" and acme_hq.requires_preregistration
+    assert (acme_hq.house_rules_de, acme_hq.retention_days) == ("Ausweis tragen.", 30)
