@@ -55,7 +55,7 @@ def due_guests(location, now):
 
 def _replace_in_fingerprint(fp: dict, old: str, new: str) -> bool:
     guests = fp.get("guests")
-    if not guests or old not in guests:
+    if not old or not guests or old not in guests:
         return False
     fp["guests"] = sorted(new if email == old else email for email in guests)
     return True
@@ -64,7 +64,7 @@ def _replace_in_fingerprint(fp: dict, old: str, new: str) -> bool:
 def _erase_notifications(guest, appointment, old: str, new: str) -> int:
     query = Q(guest=guest)
     series_dates_left = False
-    if appointment.series_id:
+    if appointment.series_id and old:
         # Series-wide e-mails name one date's guest row but concern all of this guest's dates:
         # they go with the last one (the outbox still needs them to know who was invited).
         query |= Q(series_id=appointment.series_id, recipient=old, kind__in=SERIES_KINDS)
@@ -81,7 +81,7 @@ def _erase_notifications(guest, appointment, old: str, new: str) -> int:
             continue
         if row.kind in HOST_KINDS:
             row.data = {"erased": True}  # it held the guest's name and address for the host
-        else:
+        elif old:  # a walk-in without an address has nothing to replace
             row.recipient = new
             row.key = row.key.replace(old, new)
             row.lane = row.lane.replace(old, new)

@@ -13,10 +13,11 @@ from portier.checkin import tasks
 from portier.checkin.models import RetentionRun, Via, Visit
 from portier.checkin.registration import decline, preregister
 from portier.invitations.models import Kind, Notification
+from portier.invitations.services import SERIES_KINDS
 from portier.invitations.tests.helpers import timing
 from portier.testing.factories import LocationFactory
-from portier.visits.models import AppointmentVersion, Guest
-from portier.visits.services import GuestInfo, create_appointment
+from portier.visits.models import AppointmentVersion, Guest, Series
+from portier.visits.services import GuestInfo, create_appointment, update_appointment
 
 pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -119,3 +120,33 @@ def test_an_erased_guest_shows_as_erased_in_the_visitor_log(visits, alice_client
         reverse("checkin:visitor_log_csv"), {"start": "2026-01-10", "end": "2026-01-10"}
     ).content.decode()
     assert csv.splitlines()[1].startswith("erased,,,Bob,Acme HQ,2026-01-10 10:00,2026-01-10 11:00")
+
+
+def test_a_series_invitation_is_erased_with_the_guests_last_date(bob, acme_hq):
+    acme_hq.retention_days = 30
+    acme_hq.save()
+    series = Series.objects.create(company=bob.company, host=bob, ical_uid="weekly@x", title="W")
+    with time_machine.travel(INVITED, tick=False):
+        first = appointment_at(bob, acme_hq, VISIT, [])
+        first.series = series
+        first.save()
+        second = appointment_at(bob, acme_hq, VISIT + timedelta(days=60), [])
+        second.series = series
+        second.save()
+        for date in (first, second):
+            update_appointment(appointment=date, guests=[GuestInfo("sam@example.org", "Sam")])
+    invitation = Notification.objects.get(kind__in=SERIES_KINDS)
+    assert invitation.recipient == "sam@example.org"
+
+    with time_machine.travel(VISIT + timedelta(days=31), tick=False):
+        tasks.erase_expired_guests()
+    assert first.guests.get().erased_at is not None
+    assert second.guests.get().erased_at is None
+    invitation.refresh_from_db()
+    assert invitation.recipient == "sam@example.org"  # the series still has Sam's next date
+
+    with time_machine.travel(VISIT + timedelta(days=92), tick=False):
+        tasks.erase_expired_guests()
+    invitation.refresh_from_db()
+    assert invitation.recipient.startswith("erased-") and "sam@" not in invitation.key
+    assert not Notification.objects.filter(recipient="sam@example.org").exists()
