@@ -196,11 +196,25 @@ def ensure_checked_in(guest: Guest) -> Visit:
     return visit
 
 
+def ensure_checked_in_here(visit: Visit, location) -> None:
+    if location is not None and visit.location_id != location.pk:
+        raise CheckInRefused(
+            _("%(name)s is checked in at %(location)s, not at %(here)s.")
+            % {
+                "name": visit.guest.name or visit.guest.email,
+                "location": visit.location.name,
+                "here": location.name,
+            }
+        )
+
+
 @transaction.atomic
-def check_out(guest: Guest, *, via: str = Via.DESK, by=None, at=None) -> Visit:
+def check_out(guest: Guest, *, via: str = Via.DESK, by=None, at=None, location=None) -> Visit:
     """Check the guest out at `at` (default now; the front desk may give the real time of a
-    guest who left without checking out). Checking out twice keeps the first time."""
+    guest who left without checking out). Checking out twice keeps the first time. With
+    `location` (a front desk), only a guest checked in there."""
     visit = ensure_checked_in(guest)
+    ensure_checked_in_here(visit, location)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.checked_out_at is not None:
         return visit
@@ -223,9 +237,10 @@ def check_out(guest: Guest, *, via: str = Via.DESK, by=None, at=None) -> Visit:
 
 
 @transaction.atomic
-def mark_left_without_checkout(guest: Guest) -> Visit:
+def mark_left_without_checkout(guest: Guest, *, location=None) -> Visit:
     """The guest left and nobody knows when: off the on-site list, marked as such."""
     visit = Visit.objects.select_for_update().get(pk=ensure_checked_in(guest).pk)
+    ensure_checked_in_here(visit, location)
     if visit.checked_out_at is None and not visit.left_without_checkout:
         visit.left_without_checkout = True
         visit.checked_out_via = Via.DESK

@@ -94,7 +94,7 @@ def _just_done(request, location):
     if not guest_id.isdigit():
         return None
     guest = _company_guest(request, guest_id, raise_404=False)
-    if guest is None:
+    if guest is None or guest.appointment.location_id != location.pk:
         return None
     return {"guest": guest, "state": states.visit_state(guest)}
 
@@ -162,7 +162,7 @@ def check_out(request, location_id):
     try:
         guest = _guest_from_post(request)
         at = _left_at(request, location, guest) if "time" in request.POST else None
-        visit = services.check_out(guest, via=Via.DESK, by=request.user, at=at)
+        visit = services.check_out(guest, via=Via.DESK, by=request.user, at=at, location=location)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(_desk_url(location))
@@ -192,7 +192,7 @@ def left_without_checkout(request, location_id):
     location = desk_location(request, location_id)
     guest = _company_guest(request, request.POST.get("guest", ""))
     try:
-        services.mark_left_without_checkout(guest)
+        services.mark_left_without_checkout(guest, location=location)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

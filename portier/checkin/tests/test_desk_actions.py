@@ -170,3 +170,19 @@ def test_pages_in_german(rita_client, rita, bob, acme_hq):
     assert "Besucherausweis drucken" in badge.content.decode()
     assert "Jetzt vor Ort: Acme HQ" in on_site
     assert "Spontanbesuch erfassen" in walk_in
+
+
+def test_a_desk_checks_out_only_guests_checked_in_there(rita_client, bob, acme, acme_hq):
+    from portier.testing.factories import LocationFactory
+
+    munich = LocationFactory(company=acme, name="Munich Lab")
+    guest = visit_guest(bob, acme_hq)
+    with time_machine.travel(at(days=2, hour=10), tick=False):
+        rita_client.post(urls(acme_hq)["check_in"], {"guest": guest.pk})
+        wrong = rita_client.post(
+            urls(munich)["check_out"], {"code": guest.check_in_code}, follow=True
+        )
+        rita_client.post(urls(munich)["left"], {"guest": guest.pk})
+    assert "Ana Lima is checked in at Acme HQ, not at Munich Lab." in wrong.content.decode()
+    visit = Visit.objects.get()
+    assert visit.checked_out_at is None and not visit.left_without_checkout
