@@ -1,6 +1,7 @@
 """In headless Chromium against the real `portier serve`: a guest opens their visit page from the
 invitation in the SMTP sink, pre-registers on a phone, then checks in at the kiosk by typing the
-code; the host's arrival e-mail arrives. Every page fits 390 px, in English and German."""
+code; the host's arrival e-mail arrives. Every page fits 390 px, in English and German. And a
+guest checks in and out at the kiosk by holding the QR code in front of its (fake) camera."""
 
 import re
 
@@ -9,6 +10,7 @@ import pytest
 from portier.testing.fakes.smtp import SmtpSink
 from portier.testing.server import portier_serve
 from tests.test_browser_appointments import CHROMIUM, CHROMIUM_ARGS
+from tests.test_browser_front_desk import qr_y4m
 
 pytestmark = [
     pytest.mark.slow,
@@ -150,3 +152,71 @@ def test_a_guest_pre_registers_on_the_phone_and_checks_in_at_the_kiosk(tmp_path,
             staff.close()
     finally:
         sink.stop()
+
+
+QR_SETUP = """
+from datetime import timedelta
+from django.utils import timezone
+from portier.accounts.models import User
+from portier.checkin.kiosks import create_kiosk, kiosk_url
+from portier.locations.models import Location
+from portier.visits.services import GuestInfo, Timing, create_appointment
+
+host = User.objects.get(email="boss@initech.example")
+location = Location.objects.create(
+    company=host.company, name="Initech HQ", address="Main St 1\\n10117 Berlin",
+    time_zone="Europe/Berlin",
+)
+start = timezone.now() + timedelta(minutes=10)
+appointment, _change = create_appointment(
+    company=host.company, host=host, location=location, title="Contract signing",
+    timing=Timing(start, start + timedelta(hours=1), "Europe/Berlin"),
+    guests=[GuestInfo("ana@example.org", "Ana Lima")],
+)
+_kiosk, secret = create_kiosk(location=location, name="Entrance", by=host)
+print("CODE", appointment.guests.get().check_in_code)
+print("KIOSK", kiosk_url(secret))
+"""
+
+
+def test_a_guest_checks_in_and_out_at_the_kiosk_by_qr_code(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with portier_serve(tmp_path) as served, sync_playwright() as playwright:
+        served.portier(
+            "createcompany", "--name", "Initech", "--admin-email", HOST, "--password", PASSWORD
+        )
+        output = served.portier("shell", "-c", QR_SETUP)
+        code = re.search(r"CODE (\S+)", output).group(1)
+        kiosk = re.search(r"KIOSK (\S+)", output).group(1)
+        camera = qr_y4m(code, tmp_path / "qr.y4m")
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                *CHROMIUM_ARGS,
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={camera}",
+            ],
+        )
+        try:
+            tablet = chromium.new_context(
+                viewport={"width": 390, "height": 844}, permissions=["camera"]
+            )
+            tablet.set_default_timeout(20_000)
+            page = tablet.new_page()
+            page.goto(kiosk)
+            page.click("[data-scan-start]")
+            page.wait_for_selector("text=Hello, Ana Lima")
+            page.click("button[value=confirm]")
+            page.wait_for_selector("#kiosk-host-told")
+
+            page.goto(kiosk + "?mode=out")
+            page.click("[data-scan-start]")
+            page.wait_for_selector("#kiosk-checked-out")
+            assert fits(page)
+        finally:
+            chromium.close()
+        rows = served.sql("SELECT checked_in_via, checked_out_via FROM checkin_visit")
+        assert rows == [("kiosk", "kiosk")]
