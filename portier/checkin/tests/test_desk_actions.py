@@ -110,6 +110,8 @@ def test_a_walk_in_is_checked_in_at_once_and_only_the_host_is_emailed(
     ]
     assert smtp_sink.messages[0]["To"] == "bob@acme.example"
     assert "Wal Kin" in rita_client.get(u["front_desk"]).content.decode()
+    log = rita_client.get(reverse("checkin:visitor_log")).content.decode()
+    assert "Wal Kin" in log and "Initech" in log
 
 
 def test_a_walk_in_needs_no_email_but_a_name_and_a_host_of_the_company(
