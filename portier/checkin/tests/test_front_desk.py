@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from portier.checkin.services import check_in
 from portier.testing.factories import LocationFactory
 from portier.visits.models import GuestKind
 from portier.visits.services import GuestInfo, cancel_appointment
@@ -120,3 +121,18 @@ def test_the_list_is_paginated(alice_client, alice, acme_hq):
         second = alice_client.get(url, {"page": 2}).content.decode()
     assert "Guest 49" in first and "Guest 50" not in first
     assert "Guest 50" in second and "Guest 54" in second and "Page 2 of 2" in second
+
+
+def test_the_page_costs_the_same_few_queries_for_many_guests(
+    alice_client, alice, acme_hq, django_assert_max_num_queries
+):
+    url = reverse("checkin:front_desk", args=[acme_hq.pk])
+    day = at(days=2, hour=0)
+    guests = [GuestInfo(f"g{n:02}@example.org", f"Guest {n:02}") for n in range(40)]
+    with time_machine.travel(day.replace(hour=9, minute=45), tick=False):
+        made = appointment(alice, acme_hq, start=day.replace(hour=10), guests=guests)
+        for guest in made.guests.all()[:20]:
+            check_in(guest, location=acme_hq)
+        with django_assert_max_num_queries(15):
+            body = alice_client.get(url).content.decode()
+    assert body.count('class="badge state-checked_in"') == 20
