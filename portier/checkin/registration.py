@@ -2,9 +2,10 @@
 on their own page (`/visit/<token>/`) or at the kiosk; or declines the visit.
 
 A declined guest gets no further invitation or update for that date (see
-`invitations.decisions`); a cancellation of the whole appointment is still sent, so that a
-calendar that holds the event from the invitation's .ics drops it. The host is told of a decline
-by e-mail, through the outbox, in the host's language.
+`invitations.decisions`); a cancellation (of the appointment, or taking the guest off it) is
+still sent, so that a calendar that holds the event from the invitation's .ics drops it. A guest
+taken off and added again is invited anew and may answer again (`visits.services`). The host
+is told of a decline by e-mail, through the outbox, in the host's language.
 """
 
 from django.db import transaction

@@ -6,7 +6,8 @@ reason (stored on the row) why it is skipped. The rule that keeps a guest's inbo
 a mail always describes the appointment as it is *now*, and an update is only sent when what
 the guest was last told differs from that (so an older update never follows a newer one).
 A guest who declined a date (pre-registration) gets no invitation or update for it any more;
-a cancellation of the appointment still goes out (it drops the event from their calendar).
+a cancellation (of the appointment, or taking them off it) still goes out: it drops the
+event from their calendar, and a guest added again later is then invited anew.
 """
 
 from dataclasses import dataclass, field
@@ -113,8 +114,6 @@ def _cancel_reason(row, appointment, guest, now) -> str:
     back = guest.removed_at is None and guest.kind == GuestKind.GUEST
     if not appointment.is_cancelled and (not row.data.get("removed") or back):
         return "the guest is expected again"
-    if not appointment.is_cancelled and guest.declined_at is not None:
-        return "the guest declined this date: removing them tells them nothing new"
     if series is not None and _series_cancellation_covers(row.lane, appointment):
         return "covered by the series cancellation"
     if series is None and _already_cancelled(row, appointment):

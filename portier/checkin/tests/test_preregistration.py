@@ -184,3 +184,24 @@ def test_the_host_sees_the_guests_corrections_on_the_appointment_page(bob, bob_c
     register(Client(), guest, name="Ann Arbor-Smith", company_name="Arbor GmbH", phone="+49 1")
     html = bob_client.get(reverse("visits:detail", args=[appointment.pk])).content.decode()
     assert "Ann Arbor-Smith" in html and "Arbor GmbH" in html and "pre-registered" in html
+
+
+def test_a_declined_guest_taken_off_and_added_again_is_invited_anew(
+    bob, acme_hq, smtp_sink, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment, guest = invite(bob, acme_hq)
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(page(guest), {"action": "decline"})
+    keep = {"title": "Contract signing", "timing": timing(future())}
+    with django_capture_on_commit_callbacks(execute=True):
+        update_appointment(appointment=appointment, guests=[], **keep)
+    smtp_sink.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_appointment(
+            appointment=appointment, guests=[GuestInfo("ann@example.org", "Ann Arbor")], **keep
+        )
+    guest.refresh_from_db()
+    assert guest.declined_at is None
+    (again,) = smtp_sink.messages_to("ann@example.org")
+    assert subject(again).startswith("Invitation")
