@@ -209,3 +209,17 @@ def test_carol_cannot_revoke_acmes_kiosk(alice_client, carol_client, acme_hq):
     response = carol_client.post(reverse("checkin:kiosk_revoke", args=[acme_hq.pk, kiosk.pk]))
     assert response.status_code == 404
     assert Client().get(path_of(link)).status_code == 200
+
+
+def test_a_kiosk_does_not_check_out_a_guest_checked_in_elsewhere(
+    alice_client, acme, acme_hq, guest
+):
+    warehouse = LocationFactory(company=acme, name="Warehouse")
+    here = path_of(make_kiosk(alice_client, acme_hq))
+    there = path_of(make_kiosk(alice_client, warehouse, name="Warehouse door"))
+    _client, post = kiosk_client()
+    with time_machine.travel(START, tick=False):
+        post(here, {"action": "confirm", "code": guest.check_in_code})
+        refused = post(there, {"action": "out", "code": guest.check_in_code}).content.decode()
+    assert "checked in at Acme HQ, not at Warehouse" in refused
+    assert Visit.objects.get(guest=guest).checked_out_at is None
