@@ -75,7 +75,7 @@ def _guest_rows(appointment):
     """Guests with their latest e-mail; colleagues apart; removed guests last."""
     statuses = guest_statuses(appointment)
     guests, colleagues, removed = [], [], []
-    for guest in appointment.guests.all():
+    for guest in appointment.guests.select_related("visit"):
         if guest.kind == GuestKind.COLLEAGUE:
             if guest.removed_at is None:
                 colleagues.append(guest)

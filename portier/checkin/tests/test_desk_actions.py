@@ -188,3 +188,17 @@ def test_a_desk_checks_out_only_guests_checked_in_there(rita_client, bob, acme, 
     assert "Ana Lima is checked in at Acme HQ, not at Munich Lab." in wrong.content.decode()
     visit = Visit.objects.get()
     assert visit.checked_out_at is None and not visit.left_without_checkout
+
+
+def test_the_host_sees_arrival_and_departure_on_the_appointment_page(
+    bob_client, rita_client, bob, acme_hq
+):
+    guest = visit_guest(bob, acme_hq)
+    page = reverse("visits:detail", args=[guest.appointment_id])
+    assert "checked in" not in bob_client.get(page).content.decode()
+    with time_machine.travel(at(days=2, hour=9, minute=52), tick=False):
+        rita_client.post(urls(acme_hq)["check_in"], {"guest": guest.pk})
+    with time_machine.travel(at(days=2, hour=11, minute=5), tick=False):
+        rita_client.post(urls(acme_hq)["check_out"], {"guest": guest.pk})
+        body = bob_client.get(page).content.decode()
+    assert "checked in 09:52 · out 11:05" in body
