@@ -29,6 +29,8 @@ from datetime import timedelta
 from django.utils import timezone
 from portier.accounts.models import User
 from portier.checkin.kiosks import create_kiosk, kiosk_url
+from portier.companies.models import Role
+from portier.companies.services import add_member
 from portier.locations.models import Location
 from portier.visits.services import GuestInfo, Timing, create_appointment
 
@@ -47,6 +49,8 @@ create_appointment(
 )
 _kiosk, secret = create_kiosk(location=location, name="Entrance", by=host)
 print("KIOSK", kiosk_url(secret))
+add_member(company=host.company, email="desk@initech.example", role=Role.RECEPTION,
+           name="Desk", password="a-good-long-password")
 """
 
 
@@ -150,6 +154,19 @@ def test_a_guest_pre_registers_on_the_phone_and_checks_in_at_the_kiosk(tmp_path,
             page.goto(f"{served.base_url}/administration/locations/{location_id}/kiosks/")
             assert "Entrance" in page.content() and fits(page)
             staff.close()
+
+            # Reception's home page is "today": Ann is on site.
+            desk = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE")
+            desk.set_default_timeout(20_000)
+            page = desk.new_page()
+            page.goto(served.base_url + "/accounts/login/")
+            page.fill("#id_username", "desk@initech.example")
+            page.fill("#id_password", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(served.base_url + "/")
+            assert "Ann Arbor" in page.inner_text("ul.on-site") and fits(page)
+            assert "1 Gast vor Ort" in page.content()
+            desk.close()
     finally:
         sink.stop()
 
