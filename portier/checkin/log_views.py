@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portier.checkin import visitor_log
 from portier.checkin.access import front_desk_locations, front_desk_required
+from portier.checkin.models import RetentionRun
 
 PER_PAGE = 100
 
@@ -61,6 +62,9 @@ def visitor_log_page(request):
             "page": page,
             "entries": visitor_log.entries(page.object_list),
             "query": query.urlencode(),
+            "erasures": RetentionRun.objects.filter(
+                location__in=[location] if location else front_desk_locations(request.user)
+            ).select_related("location")[:5],
         },
     )
 

@@ -116,6 +116,7 @@ def test_an_erased_guest_shows_as_erased_in_the_visitor_log(visits, alice_client
         reverse("checkin:visitor_log"), {"start": "2026-01-10", "end": "2026-01-10"}
     ).content.decode()
     assert "erased" in html and "Ann" not in html
+    assert "Acme HQ: 2 guests erased" in html
     csv = alice_client.get(
         reverse("checkin:visitor_log_csv"), {"start": "2026-01-10", "end": "2026-01-10"}
     ).content.decode()
