@@ -19,3 +19,11 @@ def at_location(value, location) -> str:
     if not value:
         return ""
     return dateformat.format(value.astimezone(location.zone), "H:i")
+
+
+@register.filter
+def day_at_location(value, location):
+    """The date of `value` by the location's clock (format it with |date)."""
+    if not value:
+        return None
+    return value.astimezone(location.zone).date()

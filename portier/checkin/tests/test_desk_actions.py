@@ -1,9 +1,12 @@
 """Working the front desk: check in and out by code or row, the end-of-day list, walk-ins, the
 on-site list and the badge."""
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import formats
 
 from portier.checkin.models import Visit
 from portier.checkin.tests.helpers import at, visit_guest
@@ -202,3 +205,21 @@ def test_the_host_sees_arrival_and_departure_on_the_appointment_page(
         rita_client.post(urls(acme_hq)["check_out"], {"guest": guest.pk})
         body = bob_client.get(page).content.decode()
     assert "checked in 09:52 · out 11:05" in body
+
+
+def test_on_site_and_end_of_day_times_are_the_locations_even_for_a_user_elsewhere(
+    rita_client, rita, bob, acme, acme_hq
+):
+    from portier.testing.factories import LocationFactory
+
+    tokyo = LocationFactory(company=acme, name="Tokyo", time_zone="Asia/Tokyo")
+    tokyo_guest = visit_guest(bob, tokyo, start=at(days=2, hour=10))  # 18:00 in Tokyo
+    with time_machine.travel(at(days=2, hour=10), tick=False):
+        rita_client.post(urls(tokyo)["check_in"], {"guest": tokyo_guest.pk})
+    late = at(days=2, hour=16, minute=30)  # 00:30 the next day in Tokyo: after its day's end
+    with time_machine.travel(late, tick=False):
+        on_site = rita_client.get(urls(tokyo)["on_site"]).content.decode()
+        desk = rita_client.get(urls(tokyo)["front_desk"]).content.decode()
+    next_day = formats.date_format((late + timedelta(days=1)).date(), "DATE_FORMAT")
+    assert f"as of {next_day}, 00:30 (Asia/Tokyo)" in on_site
+    assert "Never checked out" in desk and ", 18:00" in desk
