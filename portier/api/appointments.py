@@ -59,6 +59,13 @@ class GuestOut(Schema):
     visit_state: str | None
     checked_in_at: datetime | None
     checked_out_at: datetime | None
+    # What the guest told us themselves (pre-registration on the guest page).
+    company_name: str
+    phone: str
+    registered_at: datetime | None
+    rules_accepted_at: datetime | None
+    declined_at: datetime | None
+    erased: bool
 
 
 class SyncLogOut(Schema):
@@ -162,6 +169,12 @@ def _guest(guest, statuses) -> dict:
         "visit_state": states.visit_state(guest) if guest.kind == GuestKind.GUEST else None,
         "checked_in_at": visit.checked_in_at if visit else None,
         "checked_out_at": visit.checked_out_at if visit else None,
+        "company_name": guest.company_name,
+        "phone": guest.phone,
+        "registered_at": guest.registered_at,
+        "rules_accepted_at": guest.rules_accepted_at,
+        "declined_at": guest.declined_at,
+        "erased": guest.erased_at is not None,
         "email": guest.email,
         "name": guest.name,
         "kind": guest.kind,

@@ -113,6 +113,17 @@ def test_appointment_guests_carry_their_visit_state(alice, bob, acme_hq, api_tok
     after = Client().get(url, **headers).json()["guests"][0]
     assert (before["visit_state"], before["checked_in_at"]) == ("expected", None)
     assert after["visit_state"] == "checked_in" and after["checked_in_at"] is not None
+    assert (after["company_name"], after["registered_at"], after["erased"]) == ("", None, False)
+
+
+def test_appointment_guests_carry_what_they_pre_registered(bob, acme_hq, api_token):
+    guest = visit_guest(bob, acme_hq)
+    guest.company_name, guest.phone, guest.registered_at = "Initech", "+49 30 1", at(days=1)
+    guest.save()
+    url = f"/api/v1/appointments/{guest.appointment_id}"
+    (listed,) = Client().get(url, **api_token(bob)).json()["guests"]
+    assert (listed["company_name"], listed["phone"]) == ("Initech", "+49 30 1")
+    assert listed["registered_at"] is not None and listed["declined_at"] is None
 
 
 def test_the_code_is_bounded(alice, acme_hq, api_token):
