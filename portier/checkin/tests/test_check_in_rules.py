@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from portier.checkin import services, states
 from portier.checkin.models import Via, Visit
@@ -214,8 +215,6 @@ def test_once_checked_in_the_window_no_longer_matters(bob, acme_hq):
 
 
 def test_admins_set_the_front_desk_settings_on_the_location_form(alice_client, acme_hq):
-    from django.urls import reverse
-
     url = reverse("locations:edit", args=[acme_hq.pk])
     fields = {
         "name": acme_hq.name,

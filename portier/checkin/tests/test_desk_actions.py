@@ -12,6 +12,7 @@ from portier.checkin.models import Visit
 from portier.checkin.tests.helpers import at, visit_guest
 from portier.invitations import delivery
 from portier.invitations.models import Kind, Notification
+from portier.testing.factories import LocationFactory
 from portier.visits.models import Source
 
 pytestmark = pytest.mark.django_db
@@ -178,8 +179,6 @@ def test_pages_in_german(rita_client, rita, bob, acme_hq):
 
 
 def test_a_desk_checks_out_only_guests_checked_in_there(rita_client, bob, acme, acme_hq):
-    from portier.testing.factories import LocationFactory
-
     munich = LocationFactory(company=acme, name="Munich Lab")
     guest = visit_guest(bob, acme_hq)
     with time_machine.travel(at(days=2, hour=10), tick=False):
@@ -210,8 +209,6 @@ def test_the_host_sees_arrival_and_departure_on_the_appointment_page(
 def test_on_site_and_end_of_day_times_are_the_locations_even_for_a_user_elsewhere(
     rita_client, rita, bob, acme, acme_hq
 ):
-    from portier.testing.factories import LocationFactory
-
     tokyo = LocationFactory(company=acme, name="Tokyo", time_zone="Asia/Tokyo")
     tokyo_guest = visit_guest(bob, tokyo, start=at(days=2, hour=10))  # 18:00 in Tokyo
     with time_machine.travel(at(days=2, hour=10), tick=False):

@@ -3,6 +3,7 @@ hosts' own data, hosts not at all (403), outsiders never see it exists (404)."""
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from portier.checkin.access import can_work_front_desk, front_desk_locations
@@ -83,8 +84,6 @@ def test_reception_sees_no_hosts_data_and_no_administration(rita_client, alice, 
 
 
 def test_reception_api_token_sees_no_hosts_appointments(rita, bob, acme_hq, api_token):
-    from django.test import Client
-
     guest = visit_guest(bob, acme_hq)
     headers = api_token(rita)
     listed = Client().get("/api/v1/appointments", **headers).json()
