@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test screenshots lint format messages clean
+.PHONY: run test screenshots lint format messages clean vendor-js
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,15 @@ format: $(STAMP_TEST)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+
+# The QR scanner of the front desk and the kiosk: jsQR from npm, vendored (no CDN) with its
+# license. `make vendor-js` refreshes it; change JSQR_VERSION to upgrade.
+JSQR_VERSION := 1.4.0
+VENDOR_JS := portier/checkin/static/checkin/vendor
+vendor-js:
+	rm -rf .vendor-js && mkdir -p .vendor-js $(VENDOR_JS)
+	cd .vendor-js && npm pack --silent jsqr@$(JSQR_VERSION) >/dev/null && tar xzf jsqr-$(JSQR_VERSION).tgz
+	cp .vendor-js/package/dist/jsQR.js $(VENDOR_JS)/jsQR.js
+	cp .vendor-js/package/LICENSE $(VENDOR_JS)/jsQR-LICENSE.txt
+	printf 'jsQR %s (npm package jsqr), Apache-2.0: see jsQR-LICENSE.txt. Refresh: make vendor-js\n' $(JSQR_VERSION) > $(VENDOR_JS)/README.txt
+	rm -rf .vendor-js

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "portier.visits",
     "portier.contacts",
     "portier.invitations",
+    "portier.checkin",
     "portier.sync",
     "portier.dashboard",
     "portier.api",

@@ -26,5 +26,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portier.visits.urls")),
+    path("", include("portier.checkin.urls")),
     path("", include("portier.dashboard.urls")),
 ]

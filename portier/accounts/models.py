@@ -28,7 +28,7 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who logs in by e-mail: a host or an admin of one company."""
+    """A person who logs in by e-mail: a host, a receptionist or an admin of one company."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
@@ -77,6 +77,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_company_admin(self) -> bool:
         membership = getattr(self, "membership", None)
         return bool(membership and membership.is_admin)
+
+    @property
+    def is_reception(self) -> bool:
+        membership = getattr(self, "membership", None)
+        return bool(membership and membership.is_reception)
 
 
 def hash_token(raw: str) -> str:

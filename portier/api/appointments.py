@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 from portier.accounts.models import User
 from portier.api.paging import Paging
 from portier.api.types import Id, Input, Instant, PathId
+from portier.checkin import states
 from portier.lib.errors import DomainError
 from portier.locations.models import Location
 from portier.visits import limits, manual
@@ -56,6 +57,18 @@ class GuestOut(Schema):
     invitation_kind: str | None
     sent_at: datetime | None
     error: str | None
+    # At the front desk (guests only): expected, checked_in, checked_out, left_without_checkout,
+    # cancelled, held, declined.
+    visit_state: str | None
+    checked_in_at: datetime | None
+    checked_out_at: datetime | None
+    # What the guest told us themselves (pre-registration on the guest page).
+    company_name: str
+    phone: str
+    registered_at: datetime | None
+    rules_accepted_at: datetime | None
+    declined_at: datetime | None
+    erased: bool
 
 
 class SyncLogOut(Schema):
@@ -170,7 +183,17 @@ def _summary(a: Appointment, guest_count: int) -> dict:
 
 def _guest(guest, statuses) -> dict:
     row = statuses.get(guest.email) if guest.kind == GuestKind.GUEST else None
+    visit = states.visit_of(guest)
     return {
+        "visit_state": states.visit_state(guest) if guest.kind == GuestKind.GUEST else None,
+        "checked_in_at": visit.checked_in_at if visit else None,
+        "checked_out_at": visit.checked_out_at if visit else None,
+        "company_name": guest.company_name,
+        "phone": guest.phone,
+        "registered_at": guest.registered_at,
+        "rules_accepted_at": guest.rules_accepted_at,
+        "declined_at": guest.declined_at,
+        "erased": guest.erased_at is not None,
         "email": guest.email,
         "name": guest.name,
         "kind": guest.kind,
@@ -185,7 +208,7 @@ def _guest(guest, statuses) -> dict:
 def _detail(appointment: Appointment) -> dict:
     appointment = Appointment.objects.select_related("location", "host").get(pk=appointment.pk)
     statuses = guest_statuses(appointment)
-    guests = list(appointment.guests.all())
+    guests = list(appointment.guests.select_related("visit"))
     invitable = [g for g in guests if g.kind == GuestKind.GUEST]
     current = [g for g in invitable if g.removed_at is None]
     log = appointment.sync_log.select_related("calendar")[:100]
@@ -287,6 +310,7 @@ def create_appointment(request, payload: AppointmentIn):
         description=payload.description,
         guests=_guests(payload.guests),
         token=token,
+        created_by=request.user,
     )
     return Status(201 if created else 200, _detail(appointment))
 

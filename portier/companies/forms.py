@@ -3,16 +3,42 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from portier.companies.models import Role
+from portier.locations.models import Location
+
+RECEPTION_LOCATIONS_HELP = _(
+    "Reception only: the front desks this person works. None ticked: every location."
+)
+
+
+def _locations_field():
+    return forms.ModelMultipleChoiceField(
+        label=_("Front desks"),
+        queryset=Location.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=RECEPTION_LOCATIONS_HELP,
+    )
 
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.HOST)
+    locations = _locations_field()
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locations"].queryset = Location.objects.for_company(company)
 
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    locations = _locations_field()
+
+    def __init__(self, *args, company=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if company is not None:
+            self.fields["locations"].queryset = Location.objects.for_company(company)
 
 
 class CompanyForm(forms.Form):

@@ -30,6 +30,7 @@ class Company(models.Model):
 class Role(models.TextChoices):
     ADMIN = "admin", _("Admin")
     HOST = "host", _("Host")
+    RECEPTION = "reception", _("Reception")
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -45,6 +46,14 @@ class Membership(models.Model):
     )
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.HOST)
+    # Reception only: the front desks it works. Empty means every location of the company.
+    locations = models.ManyToManyField(
+        "locations.Location",
+        verbose_name=_("locations"),
+        blank=True,
+        related_name="reception_memberships",
+        help_text=_("Reception only. Leave empty for every location."),
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -59,6 +68,10 @@ class Membership(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_reception(self) -> bool:
+        return self.role == Role.RECEPTION
 
 
 class AuditAction(models.TextChoices):

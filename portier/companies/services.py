@@ -72,22 +72,35 @@ def create_company(
     return company, admin
 
 
+def _set_locations(membership: Membership, locations) -> None:
+    """Reception works the front desks of these locations (none: every one); others none."""
+    chosen = [loc for loc in (locations or []) if loc.company_id == membership.company_id]
+    membership.locations.set(chosen if membership.is_reception else [])
+
+
 @transaction.atomic
 def add_member(
-    *, company: Company, email: str, role: str, name: str = "", password: str | None = None
+    *,
+    company: Company,
+    email: str,
+    role: str,
+    name: str = "",
+    password: str | None = None,
+    locations=(),
 ) -> User:
     ensure_email_free(email)
     user = User.objects.create_user(email, password, name=name)
-    Membership.objects.create(user=user, company=company, role=role)
+    membership = Membership.objects.create(user=user, company=company, role=role)
+    _set_locations(membership, locations)
     return user
 
 
 @transaction.atomic
 def invite_colleague(
-    *, company: Company, invited_by: User, email: str, role: str, name: str = ""
+    *, company: Company, invited_by: User, email: str, role: str, name: str = "", locations=()
 ) -> User | None:
     """Create the colleague without a password and e-mail them (through the outbox) a link to
-    choose one.
+    choose one. `locations`: the front desks a receptionist works (none: every one).
 
     The answer must not tell whether an address is in use at another company: for such an
     address nothing is created, nobody is e-mailed, and None is returned, which the caller
@@ -109,7 +122,7 @@ def invite_colleague(
             invited_by.pk,
         )
         return None
-    user = add_member(company=company, email=email, role=role, name=name)
+    user = add_member(company=company, email=email, role=role, name=name, locations=locations)
     host_notices.write(
         kind=Kind.COLLEAGUE_INVITE,
         key=f"colleague-invite:{user.pk}",
@@ -162,10 +175,13 @@ def ensure_can_change_role(*, membership: Membership, role: str) -> None:
 
 
 @transaction.atomic
-def change_role(*, membership: Membership, role: str) -> Membership:
+def change_role(*, membership: Membership, role: str, locations=None) -> Membership:
+    """`locations` (reception): its front desks; None keeps them as they are."""
     ensure_can_change_role(membership=membership, role=role)
     membership.role = role
     membership.save(update_fields=["role"])
+    if locations is not None or not membership.is_reception:
+        _set_locations(membership, locations)
     return membership
 
 

@@ -18,9 +18,10 @@ def user_list(request):
     memberships = (
         Membership.objects.for_company(request.company)
         .select_related("user", "user__primary_location")
+        .prefetch_related("locations")
         .order_by("user__email")
     )
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST or None, company=request.company)
     if request.method == "POST" and form.is_valid():
         try:
             services.invite_colleague(
@@ -48,7 +49,7 @@ def user_list(request):
         {
             "memberships": memberships,
             "form": form,
-            "role_form": RoleForm(),
+            "role_form": RoleForm(company=request.company),
             "audit_entries": AuditEntry.objects.for_company(request.company)[:10],
         },
     )
@@ -58,10 +59,16 @@ def user_list(request):
 @require_POST
 def user_role(request, pk):
     membership = get_object_or_404(Membership.objects.for_company(request.company), pk=pk)
-    form = RoleForm(request.POST)
+    form = RoleForm(request.POST, company=request.company)
     if form.is_valid():
         try:
-            services.change_role(membership=membership, role=form.cleaned_data["role"])
+            services.change_role(
+                membership=membership,
+                role=form.cleaned_data["role"],
+                locations=form.cleaned_data["locations"]
+                if "locations-shown" in request.POST
+                else None,
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

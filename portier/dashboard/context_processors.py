@@ -6,4 +6,7 @@ def portier(request):
     return {
         "invite_address": settings.PORTIER_INVITE_ADDRESS,
         "is_company_admin": bool(user and user.is_authenticated and user.is_company_admin),
+        "works_front_desk": bool(
+            user and user.is_authenticated and (user.is_company_admin or user.is_reception)
+        ),
     }

@@ -5,6 +5,9 @@ again, the guest removed, a newer e-mail already sent. `plan` returns either a P
 reason (stored on the row) why it is skipped. The rule that keeps a guest's inbox coherent:
 a mail always describes the appointment as it is *now*, and an update is only sent when what
 the guest was last told differs from that (so an older update never follows a newer one).
+A guest who declined a date (pre-registration) gets no invitation or update for it any more;
+a cancellation (of the appointment, or taking them off it) still goes out: it drops the
+event from their calendar, and a guest added again later is then invited anew.
 """
 
 from dataclasses import dataclass, field
@@ -77,6 +80,8 @@ def _occurrence_skip(appointment, guest, now) -> str:
         return "the appointment is over"
     if guest.removed_at is not None or guest.kind != GuestKind.GUEST:
         return "no longer a guest of the appointment"
+    if guest.declined_at is not None:
+        return "the guest declined this date"
     return ""
 
 

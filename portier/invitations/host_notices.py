@@ -7,8 +7,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
+from portier.checkin.models import Visit
 from portier.invitations.models import Kind, Notification
 from portier.lib.mail import render_mail
+from portier.visits.models import Guest
 
 
 @dataclass
@@ -20,8 +22,11 @@ class HostPlan:
     folds: list = field(default_factory=list)
 
 
-def write(*, kind, key, company, recipient, data, appointment=None) -> Notification | None:
-    """Queue one host e-mail; a second call with the same key writes nothing."""
+def write(
+    *, kind, key, company, recipient, data, appointment=None, guest=None
+) -> Notification | None:
+    """Queue one host e-mail; a second call with the same key writes nothing. `guest`: the
+    guest it is about (retention erases the row's personal data with the guest's)."""
     from portier.invitations.services import _enqueue_delivery, _write
 
     row = _write(
@@ -31,6 +36,7 @@ def write(*, kind, key, company, recipient, data, appointment=None) -> Notificat
         lane=f"h:{recipient}",
         recipient=recipient,
         appointment=appointment,
+        guest=guest,
         data=data,
     )
     if row is not None:
@@ -56,6 +62,16 @@ def _still_true(row) -> str:
         connection = Connection.objects.filter(pk=row.data.get("connection_id")).first()
         if connection is None or connection.status != Status.NEEDS_RECONNECT:
             return "the calendar was reconnected before the e-mail went out"
+        return ""
+    if row.kind == Kind.HOST_GUEST_DECLINED:
+        guest = Guest.objects.filter(pk=row.data.get("guest_id")).first()
+        if guest is None or guest.declined_at is None or guest.erased_at is not None:
+            return "the guest no longer declines the visit"
+        return ""
+    if row.kind == Kind.HOST_ARRIVAL:
+        visit = Visit.objects.filter(pk=row.data.get("visit_id")).select_related("guest").first()
+        if visit is None or visit.guest.erased_at is not None:
+            return "the check-in was undone (or the guest's data erased) before the e-mail went out"
         return ""
     return f"unknown host e-mail kind {row.kind}"
 

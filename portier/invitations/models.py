@@ -15,12 +15,20 @@ class Kind(models.TextChoices):
     HOST_INVALID_CODE = "host-invalid-code", _("invalid location code (to the host)")
     HOST_RECONNECT = "host-reconnect", _("reconnect needed (to the host)")
     COLLEAGUE_INVITE = "colleague-invite", _("invitation to join (to a colleague)")
+    HOST_ARRIVAL = "host-arrival", _("guest arrived (to the host)")
+    HOST_GUEST_DECLINED = "host-declined", _("guest declined (to the host)")
 
 
 INVITING = (Kind.INVITATION, Kind.SERIES_INVITATION)
 CANCELLING = (Kind.CANCELLATION, Kind.SERIES_CANCELLATION)
 # E-mails to people of the company, not guests (see host_notices.py).
-HOST_KINDS = (Kind.HOST_INVALID_CODE, Kind.HOST_RECONNECT, Kind.COLLEAGUE_INVITE)
+HOST_KINDS = (
+    Kind.HOST_INVALID_CODE,
+    Kind.HOST_RECONNECT,
+    Kind.COLLEAGUE_INVITE,
+    Kind.HOST_ARRIVAL,
+    Kind.HOST_GUEST_DECLINED,
+)
 
 
 class Status(models.TextChoices):

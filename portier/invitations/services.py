@@ -175,6 +175,8 @@ def appointment_changed(*, appointment, change) -> None:
     """Write the outbox rows a change causes. Called inside the change's transaction."""
     if change.kind == "unchanged" or appointment.is_held or is_past(appointment):
         return
+    if appointment.is_walk_in:  # registered at the front desk: the guest is already here
+        return
     company, host, series = appointment.company, appointment.host, appointment.series
     guests = {g.email: g for g in appointment.guests.all()}
     current = [

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
+from portier.checkin import guest_page
 from portier.companies.tenancy import admin_required
 from portier.invitations import content, formatting, previews
 from portier.visits.models import AppointmentStatus, Guest, GuestKind
@@ -42,6 +43,9 @@ def visit(request, token):
     location = appointment.location
     language = content.guest_language(guest, location)
     with translation.override(language):
+        registration = guest_page.Registration(request, guest, language)  # pre-registration
+        if registration.response is not None:
+            return registration.response
         fp = appointment.fingerprint
         context = {
             "language": language,
@@ -58,6 +62,7 @@ def visit(request, token):
             "description": "" if appointment.is_synced else appointment.description,
             "qr_svg": _qr_svg(guest.check_in_code),
             "dates": [],
+            "registration": registration,
         }
         if appointment.series_id:
             others = (
@@ -74,7 +79,10 @@ def visit(request, token):
             )
             context["dates"] = [_date(g.appointment, g) for g in others[:50]]
         response = render(request, "invitations/visit.html", context)
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": with it Chromium sends "Origin: null" on the page's own form posts
+    # (pre-registration), which Django's CSRF check refuses. same-origin still tells no
+    # outside site (a map link) the personal URL.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

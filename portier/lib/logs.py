@@ -15,7 +15,7 @@ from gunicorn.glogging import Logger as _GunicornLogger
 
 REDACTED = "[redacted]"
 # Everything after these prefixes, up to the end of the path, is secret.
-SECRET_PATH_PREFIXES = ("/accounts/reset/", "/visit/")
+SECRET_PATH_PREFIXES = ("/accounts/reset/", "/visit/", "/kiosk/")
 # Pages under a secret prefix that carry no secret.
 PUBLIC_PATHS = ("/accounts/reset/done/",)
 SECRET_QUERY_PARAMETERS = (

@@ -1,5 +1,6 @@
 import re
 import zoneinfo
+from datetime import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -69,6 +70,34 @@ class Location(models.Model):
         choices=settings.LANGUAGES,
         blank=True,
         help_text=_("Leave empty to use the company's language."),
+    )
+    # The front desk (issue 13).
+    check_in_opens_minutes = models.PositiveIntegerField(
+        _("check-in opens (minutes before)"),
+        default=30,
+        help_text=_("How many minutes before the visit a guest can check in."),
+    )
+    check_in_grace_minutes = models.PositiveIntegerField(
+        _("check-in grace (minutes after)"),
+        default=120,
+        help_text=_("How many minutes after the visit's end a guest can still check in."),
+    )
+    day_ends_at = models.TimeField(
+        _("end of the day"),
+        default=time(20, 0),
+        help_text=_("After this time the front desk lists guests who never checked out."),
+    )
+    requires_preregistration = models.BooleanField(
+        _("guests must pre-register"),
+        default=False,
+        help_text=_("Guests confirm their details and the house rules before they check in."),
+    )
+    house_rules_en = models.TextField(_("house rules (English)"), blank=True)
+    house_rules_de = models.TextField(_("house rules (German)"), blank=True)
+    retention_days = models.PositiveIntegerField(
+        _("keep visitor data (days)"),
+        default=90,
+        help_text=_("Guests' personal data is erased this many days after the visit."),
     )
     created = models.DateTimeField(auto_now_add=True)
 

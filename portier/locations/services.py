@@ -7,7 +7,21 @@ from django.utils.translation import ngettext
 from portier.lib.errors import DomainError
 from portier.locations.models import Location, normalize_code
 
-FIELDS = ("name", "address", "time_zone", "code", "language")
+FIELDS = (
+    "name",
+    "address",
+    "time_zone",
+    "code",
+    "language",
+    # The front desk (issue 13).
+    "check_in_opens_minutes",
+    "check_in_grace_minutes",
+    "day_ends_at",
+    "requires_preregistration",
+    "house_rules_en",
+    "house_rules_de",
+    "retention_days",
+)
 
 
 def ensure_code_free(*, company, code: str | None, exclude_pk=None) -> None:

@@ -67,6 +67,12 @@ def bob(acme):
 
 
 @pytest.fixture
+def rita(acme):
+    """Reception at Acme: works the front desk of every Acme location (none chosen)."""
+    return make_member(acme, email="rita@acme.example", name="Rita", role=Role.RECEPTION)
+
+
+@pytest.fixture
 def carol(globex, globex_office):
     return make_member(
         globex,
@@ -91,6 +97,11 @@ def alice_client(alice):
 @pytest.fixture
 def bob_client(bob):
     return _client_for(bob)
+
+
+@pytest.fixture
+def rita_client(rita):
+    return _client_for(rita)
 
 
 @pytest.fixture

@@ -23,4 +23,4 @@ ADDRESS_MAX_LENGTH = 1_000
 PAGE_SIZE = 100
 PAGE_SIZE_MAX = 200
 # The front desk shows this many guests a page.
-FRONT_DESK_PAGE_SIZE = 100
+FRONT_DESK_PAGE_SIZE = 50

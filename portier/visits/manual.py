@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError
-from django.utils import timezone
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portier.lib.errors import DomainError
@@ -21,7 +21,7 @@ from portier.visits.limits import (
     GUESTS_MAX,
     TITLE_MAX_LENGTH,
 )
-from portier.visits.models import Appointment, GuestKind, Source
+from portier.visits.models import Appointment, Guest, GuestKind, Source
 from portier.visits.services import (
     GuestInfo,
     Timing,
@@ -30,6 +30,7 @@ from portier.visits.services import (
     update_appointment,
 )
 
+WALK_IN_DURATION = timedelta(hours=1)
 # A form filled in at 09:59 for 10:00 and sent at 10:01 is still "not in the past".
 PAST_GRACE = timedelta(minutes=5)
 CALENDAR_NAMES = {Source.GOOGLE: "Google Calendar", Source.MICROSOFT: "Outlook"}
@@ -63,12 +64,17 @@ def managed_message(appointment: Appointment) -> str:
 def ensure_manual(appointment: Appointment) -> None:
     if appointment.is_synced:
         raise ManagedElsewhere(managed_message(appointment))
+    if appointment.is_walk_in:
+        raise DomainError(
+            _("A walk-in visit was registered at the front desk; it cannot be changed.")
+        )
 
 
 def is_changeable(appointment: Appointment, now: datetime | None = None) -> bool:
     """Manual, not cancelled, not over: the host may still edit or cancel it."""
     return (
         not appointment.is_synced
+        and not appointment.is_walk_in
         and not appointment.is_cancelled
         and appointment.ends_at > (now or timezone.now())
     )
@@ -181,6 +187,7 @@ def invite(
     guests: list[NewGuest],
     description: str = "",
     token=None,
+    created_by=None,
 ) -> tuple[Appointment, bool]:
     """Create a manual appointment and invite its guests. `token` (a UUID from the form or
     the API's Idempotency-Key) makes a repeated submission return the first appointment:
@@ -205,6 +212,7 @@ def invite(
             description=description,
             source=Source.MANUAL,
             submission_token=token,
+            created_by=created_by,
         )
     except IntegrityError:
         existing = _by_token(company, host, token)  # the same form, sent twice at once
@@ -254,3 +262,55 @@ def cancel(*, appointment: Appointment):
     """Cancel a manual appointment: each invited guest gets one cancellation."""
     ensure_changeable(appointment)
     return cancel_appointment(appointment=appointment, reason="cancelled in Portier")
+
+
+@transaction.atomic
+def walk_in(
+    *,
+    company,
+    host,
+    location,
+    name: str,
+    company_name: str = "",
+    email: str = "",
+    created_by=None,
+    now: datetime | None = None,
+) -> Guest:
+    """An unannounced visitor registered at the front desk: an appointment of the chosen host
+    from now on, with this one guest, that never e-mails the guest (the invitations outbox
+    skips walk-ins). The e-mail address is optional."""
+    ensure_same_company(company, location=location, host=host)
+    if host is not None and not host.is_active:
+        raise DomainError(_("Choose an active colleague as host."), field="host")
+    name = " ".join((name or "").split())[:200]
+    if not name:
+        raise DomainError(_("Give the visitor's name."), field="name")
+    email = (email or "").strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError(
+                _("%(email)s is not a valid e-mail address.") % {"email": email}, field="email"
+            ) from None
+    now = now or timezone.now()
+    with translation.override(company.language):
+        title = _("Walk-in: %(name)s") % {"name": name}
+    appointment, _change = create_appointment(
+        company=company,
+        host=host,
+        location=location,
+        title=title,
+        timing=Timing(starts_at=now, ends_at=now + WALK_IN_DURATION, time_zone=location.time_zone),
+        guests=[],
+        source=Source.WALK_IN,
+        created_by=created_by,
+    )
+    return Guest.objects.create(
+        appointment=appointment,
+        email=email,
+        name=name,
+        company_name=" ".join((company_name or "").split())[:200],
+        kind=GuestKind.GUEST,
+        registered_at=now,  # registered by the front desk, in person
+    )

@@ -1,7 +1,9 @@
 import secrets
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a desk
@@ -19,6 +21,7 @@ class Source(models.TextChoices):
     MANUAL = "manual", _("manual")
     GOOGLE = "google", _("Google")
     MICROSOFT = "microsoft", _("Outlook")
+    WALK_IN = "walk-in", _("walk-in")  # registered at the front desk: checked in, never e-mailed
 
 
 class AppointmentStatus(models.TextChoices):
@@ -109,6 +112,10 @@ class Appointment(models.Model):
     ical_uid = models.CharField(max_length=500, blank=True)
     instance_key = models.CharField(max_length=40, blank=True)  # original start of an occurrence
     html_link = models.URLField(max_length=1000, blank=True)
+    # Who made it in Portier (manual appointments, walk-ins); told of arrivals besides the host.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     series = models.ForeignKey(
         Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="occurrences"
     )
@@ -142,7 +149,11 @@ class Appointment(models.Model):
 
     @property
     def is_synced(self) -> bool:
-        return self.source != Source.MANUAL
+        return self.source not in (Source.MANUAL, Source.WALK_IN)
+
+    @property
+    def is_walk_in(self) -> bool:
+        return self.source == Source.WALK_IN
 
     @property
     def is_cancelled(self) -> bool:
@@ -165,6 +176,32 @@ class GuestQuerySet(models.QuerySet):
     def invitable(self):
         return self.current().filter(kind=GuestKind.GUEST)
 
+    def expected_at(self, location, day: date, *, include_called_off: bool = False):
+        """Guests (not colleagues) of the location's appointments on `day`, a date in the
+        location's own time zone. Only active, placed appointments unless `include_called_off`
+        (the front desk also shows cancelled and held ones, with their state)."""
+        start = datetime.combine(day, time(0), location.zone)
+        end = datetime.combine(day + timedelta(days=1), time(0), location.zone)
+        qs = self.invitable().filter(appointment__location=location)
+        if not include_called_off:
+            qs = qs.filter(appointment__status=AppointmentStatus.ACTIVE, appointment__held_code="")
+        return (
+            qs.filter(
+                Q(
+                    appointment__all_day=False,
+                    appointment__starts_at__lt=end,
+                    appointment__ends_at__gt=start,
+                )
+                | Q(
+                    appointment__all_day=True,
+                    appointment__start_date__lte=day,
+                    appointment__end_date__gt=day,
+                )
+            )
+            .select_related("appointment__host", "appointment__location")
+            .order_by("appointment__starts_at", "name", "email")
+        )
+
 
 class Guest(models.Model):
     """Someone on an appointment: an external guest (invited) or a colleague (listed only)."""
@@ -178,6 +215,13 @@ class Guest(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_guest_token)
     added_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Pre-registration on the guest page (issue 13).
+    company_name = models.CharField(_("company"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    registered_at = models.DateTimeField(null=True, blank=True)
+    rules_accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     objects = GuestQuerySet.as_manager()
 

@@ -124,7 +124,11 @@ def _sync_guests(appointment: Appointment, guests: list[GuestInfo]) -> tuple[lis
         if guest.removed_at is not None:
             guest.removed_at = None
             changed.append("removed_at")
-        if info.name and guest.name != info.name[:200]:
+            if guest.declined_at is not None:  # taken off and invited again: a new answer
+                guest.declined_at = None
+                changed.append("declined_at")
+        # A name the guest corrected themselves (pre-registration) wins over the calendar's.
+        if info.name and guest.name != info.name[:200] and guest.registered_at is None:
             guest.name = info.name[:200]
             changed.append("name")
         if guest.kind != info.kind:

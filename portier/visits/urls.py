@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portier.visits import frontdesk, views
+from portier.visits import views
 
 app_name = "visits"
 urlpatterns = [
@@ -10,6 +10,4 @@ urlpatterns = [
     path("appointments/<int:pk>/", views.appointment_detail, name="detail"),
     path("appointments/<int:pk>/edit/", views.appointment_edit, name="edit"),
     path("appointments/<int:pk>/cancel/", views.appointment_cancel, name="cancel"),
-    path("front-desk/", frontdesk.front_desk_index, name="front_desk_index"),
-    path("front-desk/<int:location_id>/", frontdesk.front_desk, name="front_desk"),
 ]

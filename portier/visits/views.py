@@ -75,7 +75,7 @@ def _guest_rows(appointment):
     """Guests with their latest e-mail; colleagues apart; removed guests last."""
     statuses = guest_statuses(appointment)
     guests, colleagues, removed = [], [], []
-    for guest in appointment.guests.all():
+    for guest in appointment.guests.select_related("visit"):
         if guest.kind == GuestKind.COLLEAGUE:
             if guest.removed_at is None:
                 colleagues.append(guest)
@@ -149,6 +149,7 @@ def appointment_create(request):
                 description=data["description"],
                 guests=_guests_from(form, formset),
                 token=data.get("token"),
+                created_by=request.user,
             )
         except DomainError as exc:
             _put_error(form, formset, exc)

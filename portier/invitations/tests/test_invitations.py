@@ -109,7 +109,7 @@ def test_the_guest_page_shows_the_visit_and_the_check_in_code(bob, acme_hq, smtp
     assert response.status_code == 200
     page = response.content.decode()
     assert "Quarterly review" in page and guest.check_in_code in page and "<svg" in page
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"  # never to another site
     assert Client().get("/visit/not-a-token/").status_code == 404
 
 

@@ -13,6 +13,7 @@ from portier.lib.logs import RedactSecrets, redact
     [
         ('"GET /accounts/reset/MQ/cxyz-0a1b2c3d4e5f/ HTTP/1.1" 302 0 "-"', "cxyz-0a1b2c3d4e5f"),
         ("Not Found: /visit/Gu3st-T0ken_abc/", "Gu3st-T0ken_abc"),
+        ('"POST /kiosk/K1osk-S3cret_x/ HTTP/1.1" 200 512 "-"', "K1osk-S3cret_x"),
         ('"GET /static/p.css HTTP/1.1" 200 9 "http://h/visit/Gu3st-T0ken_abc/"', "Gu3st-T0ken_abc"),
         ('"GET /integrations/google/callback/?state=St4te&code=4/0Co-de HTTP/1.1"', "St4te"),
         ('"GET /integrations/google/callback/?state=St4te&code=4/0Co-de HTTP/1.1"', "4/0Co-de"),

@@ -110,7 +110,7 @@ def test_the_form_refuses_a_long_description_in_german(bob, acme_hq):
 
 
 def test_the_front_desk_shows_a_page_of_guests(alice, bob, acme_hq, settings):
-    url = reverse("visits:front_desk", args=[acme_hq.pk])
+    url = reverse("checkin:front_desk", args=[acme_hq.pk])
     day = at(days=2, hour=0)
     per_page = limits.FRONT_DESK_PAGE_SIZE
     with time_machine.travel(day.replace(hour=7), tick=False):
@@ -127,8 +127,8 @@ def test_the_front_desk_shows_a_page_of_guests(alice, bob, acme_hq, settings):
         second = client.get(url, {"page": "2"})
         huge = client.get(url, {"page": "6224566386854350610366110770615287808"})
         garbage = client.get(url, {"page": "abc"})
-    assert len(first.context["guests"]) == per_page
-    assert [g.email for g in second.context["guests"]] == [
+    assert len(first.context["page"].object_list) == per_page
+    assert [g.email for g in second.context["page"].object_list] == [
         f"g1-{i:03}@example.org" for i in range(per_page // 2 - 1, per_page // 2 + 1)
     ]
     assert 'href="?page=2"' in first.content.decode()

@@ -17,7 +17,7 @@ def test_carol_gets_404_on_every_page_of_acme(carol_client, bob, acme_hq):
         reverse("visits:detail", args=[manual.pk]),
         reverse("visits:edit", args=[manual.pk]),
         reverse("visits:detail", args=[from_google.pk]),
-        reverse("visits:front_desk", args=[acme_hq.pk]),
+        reverse("checkin:front_desk", args=[acme_hq.pk]),
         reverse("contacts:detail", args=[contact.pk]),
     ]:
         assert carol_client.get(url).status_code == 404, url
@@ -40,7 +40,7 @@ def test_pages_need_a_login(client, bob, acme_hq):
         reverse("visits:detail", args=[made.pk]),
         reverse("visits:create"),
         reverse("visits:ignored"),
-        reverse("visits:front_desk", args=[acme_hq.pk]),
+        reverse("checkin:front_desk", args=[acme_hq.pk]),
         reverse("contacts:list"),
     ]:
         response = client.get(url)

@@ -12,6 +12,7 @@ DEMO_NAME = "Demo GmbH"
 DEMO_PASSWORD = "portier-demo"
 ADMIN_EMAIL = "admin@demo.example"
 HOST_EMAIL = "host@demo.example"
+RECEPTION_EMAIL = "reception@demo.example"
 
 
 class Command(BaseCommand):
@@ -54,6 +55,13 @@ class Command(BaseCommand):
                 name="Hans Host",
                 password=DEMO_PASSWORD,
             )
+            add_member(
+                company=company,
+                email=RECEPTION_EMAIL,
+                role=Role.RECEPTION,
+                name="Rita Rezeption",
+                password=DEMO_PASSWORD,
+            )
             self.stdout.write("Seeded the demo company Demo GmbH.")
         if not Company.objects.filter(name=DEMO_NAME).exists():
             return
@@ -62,4 +70,5 @@ class Command(BaseCommand):
             f"\nPortier is at {url}\n"
             f"  admin: {ADMIN_EMAIL} / {DEMO_PASSWORD}\n"
             f"  host:  {HOST_EMAIL} / {DEMO_PASSWORD}\n"
+            f"  reception: {RECEPTION_EMAIL} / {DEMO_PASSWORD}\n"
         )
