@@ -85,7 +85,7 @@ def test_the_logs_of_a_real_run_hold_none_of_its_secrets(tmp_path):
         anonymous = requests.Session()
         csrf_post(anonymous, base, "/accounts/password_reset/", {"email": ADMIN})
         rows, _waited = served.wait_for(
-            "SELECT text FROM sandbox_caughtmail WHERE text LIKE '%/accounts/reset/%'"
+            "SELECT text FROM sandbox_caughtmail WHERE text LIKE ?", ("%/accounts/reset/%",)
         )
         text = rows[0][0]
         link = re.search(r"(/accounts/reset/[^/\s]+/([^/\s]+)/)", text)

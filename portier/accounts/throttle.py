@@ -44,13 +44,18 @@ class Throttle:
         values = cache.get_many([count_key, start_key])
         if values.get(count_key, 0) < self.limit:
             return 0
-        started = values.get(start_key, time.time())
-        return max(1, math.ceil(started + self.window - time.time()))
+        remaining = values.get(start_key, time.time()) + self.window - time.time()
+        # The window is over by the clock even if the cache still holds the counter (its own
+        # expiry may lag, and Redis keeps real time while a test moves the clock).
+        return max(1, math.ceil(remaining)) if remaining > 0 else 0
 
     def hit(self, key: str) -> None:
         if not key or self.limit <= 0:
             return
         count_key, start_key = self._keys(key)
+        started = cache.get(start_key)
+        if started is not None and started + self.window <= time.time():
+            cache.delete_many([count_key, start_key])  # a window over by the clock: a new one
         cache.add(start_key, time.time(), timeout=self.window)
         if not cache.add(count_key, 1, timeout=self.window):
             try:

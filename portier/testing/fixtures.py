@@ -1,5 +1,7 @@
 """pytest fixtures shared by every app's tests."""
 
+import uuid
+
 import pytest
 from django.test import Client
 
@@ -21,17 +23,23 @@ def _huey_immediate(settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counters and request budgets live in the cache: none leak between tests.
-    Only a process-local cache is cleared: clearing Redis would flush a shared database."""
+    A process-local cache is cleared; a shared one (Redis) gets a key prefix of its own for the
+    test instead, since clearing it would flush a database others may use."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
     cache = caches["default"]
-    local = isinstance(cache, LocMemCache)
-    if local:
+    if isinstance(cache, LocMemCache):
         cache.clear()
-    yield
-    if local:
+        yield
         cache.clear()
+        return
+    base = cache.key_prefix
+    cache.key_prefix = f"{base}:test-{uuid.uuid4().hex}"
+    try:
+        yield
+    finally:
+        cache.key_prefix = base
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ def modes_after_start(data_dir, **env):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.skipif(os.environ.get("DATABASE_URL"), reason="SQLite files only")
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="SQLite files only")
 def test_a_fresh_data_dir_and_its_databases_are_private(tmp_path):
     data_dir = tmp_path / "data"
     modes = modes_after_start(data_dir)
@@ -60,7 +60,7 @@ def test_a_fresh_data_dir_and_its_databases_are_private(tmp_path):
     assert not [n for n, m in modes.items() if n.startswith("queue") and m != "0o600"], modes
 
 
-@pytest.mark.skipif(os.environ.get("DATABASE_URL"), reason="SQLite files only")
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="SQLite files only")
 def test_an_existing_world_readable_data_dir_is_made_private(tmp_path):
     data_dir = tmp_path / "data"
     modes_after_start(data_dir)
