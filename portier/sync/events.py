@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 
 from portier.accounts.models import User
-from portier.integrations.base import EventTime, RemoteEvent
 from portier.integrations.models import Connection
+from portier.sources.base import EventTime, RemoteEvent
 from portier.visits.models import GuestKind
 from portier.visits.services import GuestInfo, Timing
 
@@ -54,7 +54,8 @@ class People:
 
 
 def classify_attendees(event: RemoteEvent, *, company, host_emails: set[str]) -> People:
-    """Guests are the attendees minus the marker, rooms, the organizer, the host (the
+    """Guests are the attendees minus the marker, rooms (each source's parser marks them as
+    resources), the organizer, the host (the
     calendar's own account, its creator when that is the host) and those who declined;
     addresses at the company's internal domains are colleagues, listed but never invited."""
     marker = settings.PORTIER_INVITE_ADDRESS.lower()
@@ -69,7 +70,6 @@ def classify_attendees(event: RemoteEvent, *, company, host_emails: set[str]) ->
             or attendee.resource
             or attendee.organizer
             or attendee.is_self
-            or email.endswith("@resource.calendar.google.com")
             or attendee.response_status == "declined"
         ):
             continue

@@ -1,9 +1,9 @@
 """E-mails the sync sends to hosts (not guests), through the outbox."""
 
-from portier.integrations.base import RemoteEvent
 from portier.invitations import host_notices
 from portier.invitations.models import Kind
 from portier.locations.placement import INVALID_CODE_MAIL, invalid_code_mail_context
+from portier.sources.base import RemoteEvent
 from portier.visits.models import Appointment
 
 
