@@ -18,8 +18,8 @@ from django.core.management.base import CommandError
 
 from portier.integrations.services import callback_url
 from portier.lib.net import is_loopback
-from portier.testing.fakes.google import FakeGoogle
-from portier.testing.fakes.google import state as fake_state
+from portier.sources.google.simulator import FakeGoogle
+from portier.sources.google.simulator import state as fake_state
 
 log = logging.getLogger(__name__)
 STATE_FILE = "sandbox-google.json"
