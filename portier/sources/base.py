@@ -195,6 +195,15 @@ class CalendarClient(Protocol):
         ...
 
 
+class ClientClass(Protocol):
+    """A client class: declares its capabilities, is built from the stored tokens."""
+
+    @property
+    def capabilities(self) -> frozenset[Capability]: ...
+
+    def __call__(self, tokens: Tokens) -> CalendarClient: ...
+
+
 class PushChannels(CalendarClient, Protocol):
     """Capability.PUSH."""
 
@@ -277,7 +286,7 @@ class Source:
 
     slug: str
     name: str | Promise  # shown to hosts: "Google Calendar"
-    client: type[CalendarClient]  # called with the stored Tokens
+    client: ClientClass
     connect: ConnectFlow
     is_configured: Callable[[], bool] = lambda: True
     parse_notification: Callable[[Mapping[str, str], bytes], PushNotice | None] | None = None

@@ -8,6 +8,7 @@ harmless: appointments only change when their fingerprint does.
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -181,6 +182,7 @@ def apply_event(
         )
         return
     starts_at = start_instant(event.start, calendar.time_zone)
+    assert starts_at is not None  # event.start was checked above
     if link is None:
         link = SyncedEvent(calendar=calendar, remote_id=event.remote_id)
     link.ical_uid = event.ical_uid or event.remote_id
@@ -215,11 +217,12 @@ def _host_emails(calendar: Calendar) -> set[str]:
 
 def _owns(calendar: Calendar, appointment: Appointment, event: RemoteEvent) -> bool:
     """Which calendar speaks for a shared appointment: the organizer's, else the first."""
-    if appointment.calendar_id in (None, calendar.pk):
+    owner_id = appointment.calendar_id
+    if owner_id is None or owner_id == calendar.pk:
         return True
-    owner_calendar = Calendar.objects.filter(pk=appointment.calendar_id).first()
+    owner_calendar = Calendar.objects.filter(pk=owner_id).first()
     owner_link_alive = SyncedEvent.objects.filter(
-        calendar_id=appointment.calendar_id, appointment=appointment, marked=True
+        calendar_id=owner_id, appointment=appointment, marked=True
     ).exists()
     if owner_calendar is None or not owner_link_alive:
         return True
@@ -255,7 +258,7 @@ def _place(
     location = placement["location"]
     timing = timing_of(event, location_zone=location.time_zone)
     series = series_of(calendar, event, connection.user, provider) if event.series_id else None
-    source = {
+    source: dict[str, Any] = {
         "connection": connection,
         "calendar": calendar,
         "remote_id": event.remote_id,

@@ -91,7 +91,8 @@ def timing_of(event: RemoteEvent, *, location_zone: str) -> Timing:
     """All-day events keep their dates; midnight at the location is only a sort key, so a
     date never shifts through UTC."""
     start, end = event.start, event.end or event.start
-    if start.all_day:
+    assert start is not None, "only events with a start are placed"
+    if start.day is not None:
         zone = _zone(location_zone, "UTC")
         end_day = end.day if end and end.day and end.day > start.day else None
         end_day = end_day or start.day + timedelta(days=1)
@@ -103,6 +104,7 @@ def timing_of(event: RemoteEvent, *, location_zone: str) -> Timing:
             start_date=start.day,
             end_date=end_day,
         )
+    assert start.at is not None
     ends_at = end.at if end and end.at and end.at >= start.at else start.at
     return Timing(starts_at=start.at, ends_at=ends_at, time_zone=start.time_zone or location_zone)
 
@@ -112,4 +114,5 @@ def start_instant(when: EventTime | None, zone: str = "UTC") -> datetime | None:
         return None
     if when.at is not None:
         return when.at
+    assert when.day is not None, "an EventTime has an instant or a day"
     return datetime.combine(when.day, time(0), _zone(when.time_zone, zone))

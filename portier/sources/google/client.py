@@ -9,6 +9,7 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
+from typing import ClassVar
 
 import google_auth_httplib2
 import httplib2
@@ -93,8 +94,10 @@ def _is_rate_limit(exc: HttpError) -> bool:
 class Google:
     """A connected Google account. Build one per task: httplib2 is not thread-safe."""
 
-    slug = "google"
-    capabilities = frozenset({Capability.PUSH, Capability.REVOKE, Capability.SERIES_INSTANCES})
+    slug: ClassVar[str] = "google"
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {Capability.PUSH, Capability.REVOKE, Capability.SERIES_INSTANCES}
+    )
 
     def __init__(self, tokens: Tokens):
         expiry = (
@@ -223,7 +226,8 @@ class Google:
         self, calendar_id: str, series_id: str, time_min: datetime, time_max: datetime
     ) -> list[RemoteEvent]:
         """The occurrences of a series in a window (to roll the horizon forward)."""
-        events, page = [], None
+        events: list[RemoteEvent] = []
+        page = None
         while True:
             body = self._execute(
                 self.service.events().instances(
