@@ -291,6 +291,7 @@ class Source:
     is_configured: Callable[[], bool] = lambda: True
     parse_notification: Callable[[Mapping[str, str], bytes], PushNotice | None] | None = None
     room_domains: tuple[str, ...] = ()  # attendees at these domains are rooms, never guests
+    simulator: str = ""  # dotted path of its Simulator (portier.sources.simulation)
 
     @property
     def capabilities(self) -> frozenset[Capability]:

@@ -16,4 +16,5 @@ SOURCE = Source(
     is_configured=is_configured,
     parse_notification=parse_notification,
     room_domains=ROOM_DOMAINS,
+    simulator="portier.sources.google.simulator.contract.GoogleSimulator",
 )
