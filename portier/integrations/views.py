@@ -202,7 +202,8 @@ def connection_disconnect(request, pk):
             % {"account": connection.account_id},
         )
         return redirect("integrations:list")
-    return render(request, "integrations/disconnect.html", {"connection": connection})
+    context = {"connection": connection, "source": registry.display_name(connection.provider)}
+    return render(request, "integrations/disconnect.html", context)
 
 
 @csrf_exempt
