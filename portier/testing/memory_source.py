@@ -96,6 +96,8 @@ class MemoryClient:
         if STORE.rate_limited:
             STORE.rate_limited -= 1
             raise ProviderError("rate limit exceeded", status=429)
+        if self.account_id not in STORE.calendars:
+            raise ProviderError("no such account", permanent=True, status=404)
         return STORE.calendars[self.account_id]
 
     def current_tokens(self) -> Tokens:
