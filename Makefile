@@ -40,6 +40,7 @@ screenshots: $(STAMP_TEST) messages
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP_TEST)
 	$(BIN)/ruff format .

@@ -57,7 +57,7 @@ def seed(n: int):
                     starts_at=start,
                     ends_at=start + timedelta(hours=1),
                     time_zone="Europe/Berlin",
-                    source=Source.GOOGLE if i % 3 else Source.MANUAL,
+                    source="google" if i % 3 else Source.MANUAL,
                     held_code="NOPE" if i % 97 == 0 else "",
                 )
             )

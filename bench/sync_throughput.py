@@ -27,8 +27,8 @@ def main() -> None:
     from portier.companies.services import create_company
     from portier.integrations.services import tokens_of
     from portier.locations.services import create_location
+    from portier.sources.google.simulator import FakeGoogle
     from portier.sync.tasks import run_sync
-    from portier.testing.fakes.google import FakeGoogle
     from portier.testing.fixtures import point_settings_at
     from portier.testing.google import connect_google
     from portier.visits.models import Appointment

@@ -272,6 +272,11 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# Calendar sources: slug -> its `Source` (portier/sources/<slug>/, docs/architecture.md).
+PORTIER_SOURCES = {
+    "google": "portier.sources.google.SOURCE",
+}
+
 # Google: real endpoints by default; the loopback fake and a sandbox are one setting apart.
 GOOGLE_CLIENT_ID = env_str("GOOGLE_CLIENT_ID")
 GOOGLE_CLIENT_SECRET = env_str("GOOGLE_CLIENT_SECRET")

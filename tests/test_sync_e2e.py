@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
-from portier.testing.fakes.google import FakeGoogle
+from portier.sources.google.simulator import FakeGoogle
 from portier.testing.server import portier_serve
 
 pytestmark = pytest.mark.slow

@@ -2,15 +2,26 @@
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portier.integrations import google
-from portier.integrations.base import ProviderError, RemoteCalendar, Tokens
 from portier.integrations.models import Calendar, Connection, Status
 from portier.lib.errors import DomainError
 from portier.locations.models import Location
+from portier.sources import registry
+from portier.sources.base import (
+    CalendarClient,
+    FormFlow,
+    OAuthFlow,
+    ProviderError,
+    RemoteCalendar,
+    Tokens,
+    push_channels,
+    revocable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +46,14 @@ def tokens_of(connection: Connection) -> Tokens:
     )
 
 
-def provider_for(connection: Connection):
-    from portier.integrations.registry import provider_class
+def provider_for(connection: Connection) -> CalendarClient:
+    """A client of the connection's source, with its stored tokens (one per task)."""
+    return registry.client(connection.provider, tokens_of(connection))
 
-    return provider_class(connection.provider)(tokens_of(connection))
+
+def callback_url(slug: str) -> str:
+    """Where an OAuth source sends the browser back (registered with the provider)."""
+    return settings.PORTIER_BASE_URL + reverse("integrations:callback", kwargs={"slug": slug})
 
 
 def store_tokens(connection: Connection, tokens: Tokens) -> None:
@@ -48,44 +63,51 @@ def store_tokens(connection: Connection, tokens: Tokens) -> None:
     connection.scopes = " ".join(tokens.scopes)
 
 
-def complete_google_connect(*, user, code: str, code_verifier: str) -> Connection:
+def _failed(slug: str, user, exc: ProviderError) -> ConnectError:
+    log.warning("%s connect failed for user %s: %s", slug, user.pk, exc)
+    return ConnectError(
+        _("%(source)s did not complete the connection: %(reason)s")
+        % {"source": registry.display_name(slug), "reason": exc}
+    )
+
+
+def complete_oauth_connect(*, user, slug: str, code: str, code_verifier: str) -> Connection:
     """Exchange the code, identify the account, store the connection and its calendars."""
     ensure_can_connect(user)
+    flow = registry.get(slug).connect
+    if not isinstance(flow, OAuthFlow):
+        raise ConnectError(_("This calendar source does not connect through a redirect."))
     try:
-        tokens = google.exchange_code(code=code, code_verifier=code_verifier)
+        tokens = flow.finish(
+            redirect_uri=callback_url(slug), code=code, code_verifier=code_verifier
+        )
     except ProviderError as exc:
-        log.warning("google connect failed for user %s: %s", user.pk, exc)
-        raise ConnectError(
-            _("Google did not complete the connection: %(reason)s") % {"reason": exc}
-        ) from exc
-    return connect_google_with_tokens(user=user, tokens=tokens)
+        raise _failed(slug, user, exc) from exc
+    return connect_with_tokens(user=user, slug=slug, tokens=tokens)
 
 
-def connect_google_with_tokens(*, user, tokens: Tokens) -> Connection:
+def connect_with_tokens(*, user, slug: str, tokens: Tokens) -> Connection:
     """Nothing is stored unless every step succeeded. Reconnecting the same account replaces
     the tokens on the existing row, so its history and settings stay."""
     ensure_can_connect(user)
     try:
-        with google.Google(tokens) as provider:
+        with registry.client(slug, tokens) as provider:
             calendars = provider.list_calendars()
             account = provider.account(calendars)
             tokens = provider.current_tokens()
     except ProviderError as exc:
-        log.warning("google connect failed for user %s: %s", user.pk, exc)
-        raise ConnectError(
-            _("Google did not complete the connection: %(reason)s") % {"reason": exc}
-        ) from exc
+        raise _failed(slug, user, exc) from exc
     with transaction.atomic():
         connection = (
             Connection.objects.select_for_update()
-            .filter(user=user, provider="google", account_id=account.account_id)
+            .filter(user=user, provider=slug, account_id=account.account_id)
             .first()
         )
         if connection is None:
             connection = Connection(
                 company=user.company,
                 user=user,
-                provider="google",
+                provider=slug,
                 account_id=account.account_id,
                 location=user.primary_location,
             )
@@ -173,6 +195,14 @@ def record_provider_error(*, connection: Connection, error: ProviderError) -> Co
     return connection
 
 
+def connect_with_form(*, user, slug: str, cleaned_data) -> Connection:
+    """A form flow's answer (server URL, app password, ...) becomes the connection's tokens."""
+    flow = registry.get(slug).connect
+    if not isinstance(flow, FormFlow):
+        raise ConnectError(_("This calendar source does not connect through a form."))
+    return connect_with_tokens(user=user, slug=slug, tokens=flow.tokens(cleaned_data))
+
+
 def _notify_reconnect_needed(connection: Connection) -> None:
     from portier.invitations import host_notices
     from portier.invitations.models import Kind
@@ -214,24 +244,26 @@ def update_connection_settings(
 def disconnect(*, connection: Connection) -> Connection:
     """Stop push channels, revoke the grant, delete the tokens; appointments stay.
 
-    Google failing to answer does not keep the tokens: the host asked us to forget them.
+    The provider failing to answer does not keep the tokens: the host asked us to forget them.
     """
     if not connection.is_active:
         return connection
     problems = []
     with provider_for(connection) as provider:
-        stop = getattr(provider, "stop_channel", None)
+        push = push_channels(provider)
         for calendar in connection.calendars.exclude(channel_id=""):
-            if stop is None:
+            if push is None:
                 break
             try:
-                stop(channel_id=calendar.channel_id, resource_id=calendar.channel_resource_id)
+                push.stop_channel(
+                    channel_id=calendar.channel_id, resource_id=calendar.channel_resource_id
+                )
             except ProviderError as exc:
                 problems.append(str(exc))
-        revoke = getattr(provider, "revoke", None)
-        if revoke is not None:
+        grant = revocable(provider)
+        if grant is not None:
             try:
-                revoke()
+                grant.revoke()
             except ProviderError as exc:
                 problems.append(str(exc))
     with transaction.atomic():

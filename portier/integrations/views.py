@@ -2,27 +2,32 @@ import logging
 import secrets
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portier.companies.tenancy import member_required
-from portier.integrations import google, services
+from portier.integrations import services
 from portier.integrations.forms import ConnectionSettingsForm
 from portier.integrations.models import Calendar, Connection
 from portier.lib.errors import DomainError
 from portier.lib.ids import id_or_404
+from portier.sources import registry
+from portier.sources.base import Capability, FormFlow, OAuthFlow, Source
 
 log = logging.getLogger(__name__)
-SESSION_KEY = "google_oauth"
 
-PROVIDERS = [
-    {"slug": "google", "name": gettext_lazy("Google Calendar")},
-    {"slug": "microsoft", "name": gettext_lazy("Microsoft Outlook")},
-]
+
+def _session_key(slug: str) -> str:
+    return f"{slug}_oauth"
+
+
+def _source_or_404(slug: str) -> Source:
+    if not registry.is_registered(slug):
+        raise Http404("unknown calendar source")
+    return registry.get(slug)
 
 
 def follow_selected_calendars(connection: Connection) -> None:
@@ -49,81 +54,125 @@ def integration_list(request):
         .prefetch_related("calendars")
         .order_by("provider", "account_id")
     )
-    providers = [
+    sources = [
         {
-            **p,
-            "connections": [c for c in connections if c.provider == p["slug"]],
-            "available": p["slug"] == "google" and google.is_configured(),
+            "slug": source.slug,
+            "name": source.name,
+            "connections": [c for c in connections if c.provider == source.slug],
+            "available": source.is_configured(),
+            "redirects": isinstance(source.connect, OAuthFlow),
         }
-        for p in PROVIDERS
+        for source in registry.all_sources()
     ]
     return render(
         request,
         "integrations/list.html",
         {
-            "providers": providers,
+            "sources": sources,
             "needs_primary_location": request.user.primary_location_id is None,
         },
     )
 
 
 @member_required
-@require_POST
-def google_connect(request):
-    """Start the OAuth flow: state and PKCE verifier stay in this browser's session."""
+def connect(request, slug):
+    """Start connecting: an OAuth source redirects (state and PKCE verifier stay in this
+    browser's session); a form source asks for what it needs."""
+    source = _source_or_404(slug)
+    flow = source.connect
+    if isinstance(flow, OAuthFlow) and request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.ensure_can_connect(request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("integrations:list")
-    if not google.is_configured():
-        messages.error(request, _("Google is not configured on this Portier installation."))
+    if not source.is_configured():
+        messages.error(
+            request,
+            _("%(source)s is not configured on this Portier installation.")
+            % {"source": source.name},
+        )
         return redirect("integrations:list")
+    if isinstance(flow, FormFlow):
+        return _connect_with_form(request, source, flow)
     login_hint = None
     reconnect = request.POST.get("connection")
     if reconnect:
         login_hint = _own_connection(request, id_or_404(reconnect)).account_id
-    auth = google.authorization_request(login_hint=login_hint)
-    request.session[SESSION_KEY] = {"state": auth.state, "verifier": auth.code_verifier}
+    auth = flow.start(redirect_uri=services.callback_url(slug), login_hint=login_hint)
+    request.session[_session_key(slug)] = {"state": auth.state, "verifier": auth.code_verifier}
     return redirect(auth.url)
 
 
+def _connect_with_form(request, source: Source, flow: FormFlow):
+    form = flow.form(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            connection = services.connect_with_form(
+                user=request.user, slug=source.slug, cleaned_data=form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _connected(request, source, connection)
+    return render(request, "integrations/connect_form.html", {"source": source, "form": form})
+
+
+def _connected(request, source: Source, connection: Connection):
+    follow_selected_calendars(connection)
+    messages.success(
+        request,
+        _("%(source)s %(account)s is connected.")
+        % {"source": source.name, "account": connection.account_id},
+    )
+    return redirect("integrations:list")
+
+
 @member_required
-def google_callback(request):
-    pending = request.session.pop(SESSION_KEY, None)
+def callback(request, slug):
+    source = _source_or_404(slug)
+    pending = request.session.pop(_session_key(slug), None)
     state = request.GET.get("state", "")
     # Bytes: compare_digest refuses str with non-ASCII characters (a TypeError, a 500).
     if not pending or not secrets.compare_digest(state.encode(), pending["state"].encode()):
         messages.error(
             request,
-            _("The answer from Google did not match a connection you started. Please try again."),
+            _(
+                "The answer from %(source)s did not match a connection you started. "
+                "Please try again."
+            )
+            % {"source": source.name},
         )
         return redirect("integrations:list")
     error = request.GET.get("error")
     if error:
         if error == "access_denied":
-            text = _("You did not grant Portier access to your Google Calendar. Nothing changed.")
+            text = _("You did not grant Portier access to your %(source)s. Nothing changed.") % {
+                "source": source.name
+            }
         else:
-            text = _("Google reported an error (%(error)s). Nothing changed.") % {"error": error}
+            text = _("%(source)s reported an error (%(error)s). Nothing changed.") % {
+                "source": source.name,
+                "error": error,
+            }
         messages.error(request, text)
         return redirect("integrations:list")
     code = request.GET.get("code")
     if not code:
-        messages.error(request, _("Google sent no authorization code. Please try again."))
+        messages.error(
+            request,
+            _("%(source)s sent no authorization code. Please try again.") % {"source": source.name},
+        )
         return redirect("integrations:list")
     try:
-        connection = services.complete_google_connect(
-            user=request.user, code=code, code_verifier=pending["verifier"]
+        connection = services.complete_oauth_connect(
+            user=request.user, slug=slug, code=code, code_verifier=pending["verifier"]
         )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("integrations:list")
-    follow_selected_calendars(connection)
-    messages.success(
-        request,
-        _("Google Calendar %(account)s is connected.") % {"account": connection.account_id},
-    )
-    return redirect("integrations:list")
+    return _connected(request, source, connection)
 
 
 @member_required
@@ -153,42 +202,43 @@ def connection_disconnect(request, pk):
             % {"account": connection.account_id},
         )
         return redirect("integrations:list")
-    return render(request, "integrations/disconnect.html", {"connection": connection})
+    context = {"connection": connection, "source": registry.display_name(connection.provider)}
+    return render(request, "integrations/disconnect.html", context)
 
 
 @csrf_exempt
 @require_POST
-def google_notifications(request):
-    """Google's push: check the channel, mark the calendar due, answer at once.
+def notifications(request, slug):
+    """A source's push: check the channel, mark the calendar due, answer at once.
 
-    Never calls Google. Unknown, stopped or forged channels get a plain 200 and change
-    nothing (an error status would only make Google retry).
+    Never calls the provider. Unknown, stopped or forged channels get a plain 200 and change
+    nothing (an error status would only make the provider retry).
     """
     from portier.sync.tasks import request_sync
 
-    headers = request.headers
-    channel_id = headers.get("X-Goog-Channel-ID", "")
-    token = headers.get("X-Goog-Channel-Token", "")
-    resource_id = headers.get("X-Goog-Resource-ID", "")
-    state = headers.get("X-Goog-Resource-State", "")
+    source = _source_or_404(slug)
+    if source.parse_notification is None or not source.supports(Capability.PUSH):
+        raise Http404("this source has no push notifications")
+    notice = source.parse_notification(request.headers, request.body)
     calendar = (
-        Calendar.objects.filter(channel_id=channel_id, connection__provider="google")
+        Calendar.objects.filter(channel_id=notice.channel_id, connection__provider=slug)
         .select_related("connection")
         .first()
-        if channel_id
+        if notice is not None
         else None
     )
-    if calendar is None or not _channel_matches(calendar, token, resource_id):
-        log.info("ignored a Google notification for unknown channel %r", channel_id[:64])
+    if notice is None or calendar is None or not _channel_matches(calendar, notice):
+        channel = notice.channel_id[:64] if notice else ""
+        log.info("ignored a %s notification for unknown channel %r", slug, channel)
         return HttpResponse(status=200)
-    if state == "exists" and calendar.selected and calendar.connection.is_active:
+    if notice.changed and calendar.selected and calendar.connection.is_active:
         request_sync(calendar.pk)
     return HttpResponse(status=200)
 
 
-def _channel_matches(calendar, token: str, resource_id: str) -> bool:
-    if not secrets.compare_digest(token.encode(), (calendar.channel_token or "").encode()):
+def _channel_matches(calendar, notice) -> bool:
+    if not secrets.compare_digest(notice.token.encode(), (calendar.channel_token or "").encode()):
         return False
     # The resource id is stored when watch() returns; the first message may come before.
     stored = calendar.channel_resource_id
-    return not stored or secrets.compare_digest(resource_id.encode(), stored.encode())
+    return not stored or secrets.compare_digest(notice.resource_id.encode(), stored.encode())

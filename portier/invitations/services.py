@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portier.invitations.models import INVITING, Kind, Notification
+from portier.sources import registry
 from portier.visits.models import AppointmentStatus, GuestKind
 
 # What "moves" an occurrence of a series: only these changes are worth an e-mail there.
@@ -40,7 +41,6 @@ MOVE_KEYS = frozenset(
     }
 )
 SERIES_KINDS = (Kind.SERIES_INVITATION, Kind.SERIES_CANCELLATION)
-ROOM_DOMAINS = ("resource.calendar.google.com",)
 
 
 def is_guest_address(email: str, *, company, host=None) -> bool:
@@ -54,7 +54,8 @@ def is_guest_address(email: str, *, company, host=None) -> bool:
         return False
     if host is not None and email == host.email.lower():
         return False
-    return not any(domain == d or domain.endswith("." + d) for d in ROOM_DOMAINS)
+    rooms = registry.room_domains()  # each calendar source declares its own
+    return not any(domain == d or domain.endswith("." + d) for d in rooms)
 
 
 def lane_for(*, email: str, appointment=None, series=None) -> str:

@@ -2,7 +2,7 @@
 
 The simulated Google runs in the `portier serve` parent process; web workers reach it at
 PORTIER_SANDBOX_GOOGLE_URL with the token in PORTIER_SANDBOX_CONTROL_TOKEN (both set by serve
-for its children). See portier/testing/fakes/google/control.py for the endpoints.
+for its children). See portier/sources/google/simulator/control.py for the endpoints.
 """
 
 import hashlib
@@ -30,6 +30,12 @@ def is_running() -> bool:
         and settings.PORTIER_SANDBOX_GOOGLE_URL
         and settings.PORTIER_SANDBOX_CONTROL_TOKEN
     )
+
+
+def is_simulator_url(url: str) -> bool:
+    """Whether a redirect goes to the sandbox's simulator (its consent page)."""
+    base = settings.PORTIER_SANDBOX_GOOGLE_URL.rstrip("/")
+    return bool(base) and (url == base or url.startswith(base + "/"))
 
 
 def _request(method: str, path: str, body: dict | None = None):

@@ -16,10 +16,10 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandError
 
-from portier.integrations import google
+from portier.integrations.services import callback_url
 from portier.lib.net import is_loopback
-from portier.testing.fakes.google import FakeGoogle
-from portier.testing.fakes.google import state as fake_state
+from portier.sources.google.simulator import FakeGoogle
+from portier.sources.google.simulator import state as fake_state
 
 log = logging.getLogger(__name__)
 STATE_FILE = "sandbox-google.json"
@@ -84,7 +84,7 @@ def running_sandbox_google():
     fake = FakeGoogle(
         settings.PORTIER_SANDBOX_CLIENT_ID,
         secrets.token_urlsafe(24),
-        redirect_uris=[google.redirect_uri()],
+        redirect_uris=[callback_url("google")],
         host="127.0.0.1",
         port=settings.PORTIER_SANDBOX_GOOGLE_PORT,
         control_token=token,

@@ -8,14 +8,15 @@ from django.shortcuts import redirect
 from portier.lib.errors import DomainError
 from portier.sandbox import client, services
 
-CONNECT_VIEW = "integrations:google_connect"
+CONNECT_VIEW = "integrations:connect"
 
 
 class SandboxConnectMiddleware:
-    """Sandbox only: "Connect Google Calendar" may connect the user's own sandbox account only.
+    """Sandbox only: "Connect" may connect the user's own sandbox account only.
 
-    The sandbox Google makes an account for each Portier user on first use (named like them).
-    One sandbox Google serves every company, so its consent page offers only the account named
+    Applies to whichever source's connect redirects to the sandbox's simulator. It makes an
+    account for each Portier user on first use (named like them).
+    One simulator serves every company, so its consent page offers only the account named
     by ``login_hint``, and only when the hint carries our signature (``hint_sig``, keyed with
     the control token): a user cannot ask for another user's account by editing the URL.
     """
@@ -32,8 +33,8 @@ class SandboxConnectMiddleware:
             match is not None
             and match.view_name == CONNECT_VIEW
             and response.status_code == 302
-            and response["Location"].startswith(settings.GOOGLE_AUTH_URI)
             and client.is_running()
+            and client.is_simulator_url(response["Location"])
             and request.user.is_authenticated
         ):
             try:

@@ -9,16 +9,18 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from portier.integrations.base import ProviderError
 from portier.integrations.models import Calendar
 from portier.integrations.services import provider_for
+from portier.sources.base import ProviderError, push_channels
 
 logger = logging.getLogger(__name__)
 RENEW_BEFORE = timedelta(days=1)
 
 
 def notification_address(provider: str) -> str:
-    return settings.PORTIER_BASE_URL + reverse(f"integrations:{provider}_notifications")
+    return settings.PORTIER_BASE_URL + reverse(
+        "integrations:notifications", kwargs={"slug": provider}
+    )
 
 
 def needs_channel(calendar: Calendar, now=None) -> bool:
@@ -40,12 +42,12 @@ def open_channel(calendar: Calendar) -> Calendar:
     calendar.save(
         update_fields=["channel_id", "channel_token", "channel_resource_id", "channel_expires_at"]
     )
-    with provider_for(calendar.connection) as provider:
-        watch = getattr(provider, "watch", None)
-        if watch is None:
+    with provider_for(calendar.connection) as client:
+        provider = push_channels(client)
+        if provider is None:
             return calendar
         try:
-            channel = watch(
+            channel = provider.watch(
                 calendar.remote_id,
                 channel_id=channel_id,
                 token=token,
@@ -80,11 +82,13 @@ def open_channel(calendar: Calendar) -> Calendar:
 def close_channel(calendar: Calendar) -> None:
     if not calendar.channel_id:
         return
-    with provider_for(calendar.connection) as provider:
+    with provider_for(calendar.connection) as client:
+        provider = push_channels(client)
         try:
-            provider.stop_channel(
-                channel_id=calendar.channel_id, resource_id=calendar.channel_resource_id
-            )
+            if provider is not None:
+                provider.stop_channel(
+                    channel_id=calendar.channel_id, resource_id=calendar.channel_resource_id
+                )
         except ProviderError as exc:
             logger.info("calendar %s: channel not stopped: %s", calendar.pk, exc)
     Calendar.objects.filter(pk=calendar.pk).update(

@@ -8,18 +8,17 @@ harmless: appointments only change when their fingerprint does.
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portier.integrations.base import CursorExpired, ProviderError, RemoteEvent
 from portier.integrations.models import Calendar, Connection, Status
 from portier.integrations.services import provider_for, record_provider_error, store_tokens
-from portier.locations.placement import resolve_location
+from portier.sources.base import CalendarClient, CursorExpired, ProviderError, RemoteEvent
 from portier.sync import log as sync_log
-from portier.sync import notices
 from portier.sync.events import (
     classify_attendees,
     is_marked,
@@ -27,37 +26,15 @@ from portier.sync.events import (
     start_instant,
     timing_of,
 )
+from portier.sync.lease import Lease, LeaseLost
 from portier.sync.models import Action, SyncedEvent
+from portier.sync.placing import held, placement_of, series_of
 from portier.visits import services as visits
-from portier.visits.models import Appointment, Series
+from portier.visits.models import Appointment
 
 logger = logging.getLogger(__name__)
 MAX_RESTARTS = 3
 PAST_GRACE = timedelta(days=1)
-
-
-class LeaseLost(Exception):
-    """Another worker took this calendar over (ours lapsed): stop without writing more."""
-
-
-@dataclass
-class Lease:
-    """This run's hold on a calendar, identified by its start time. Renewed after each page;
-    only the holder may release it, and a run that lost it stops."""
-
-    calendar_id: int
-    started: datetime
-    length: timedelta
-
-    def _mine(self):
-        return Calendar.objects.filter(pk=self.calendar_id, sync_started_at=self.started)
-
-    def renew(self) -> None:
-        if not self._mine().update(sync_lease_until=timezone.now() + self.length):
-            raise LeaseLost(f"calendar {self.calendar_id}: another sync took over")
-
-    def release(self) -> None:
-        self._mine().update(sync_lease_until=None)
 
 
 @dataclass
@@ -129,7 +106,9 @@ def sync_calendar(calendar_id: int, *, lease: Lease | None = None) -> SyncResult
             raise
 
 
-def _finish(calendar: Calendar, provider, cursor: str | None, started: datetime) -> None:
+def _finish(
+    calendar: Calendar, provider: CalendarClient, cursor: str | None, started: datetime
+) -> None:
     """Store the cursor and the refreshed tokens, unless the host disconnected meanwhile:
     then the tokens stay deleted and the cursor unset."""
     connection = Connection.objects.select_for_update().get(pk=calendar.connection_id)
@@ -156,7 +135,13 @@ def _fail(calendar: Calendar, exc: ProviderError) -> None:
     Calendar.objects.filter(pk=calendar.pk).update(status=Status.ERROR, last_error=str(exc)[:2000])
 
 
-def apply_event(calendar: Calendar, event: RemoteEvent, *, now: datetime, provider=None) -> None:
+def apply_event(
+    calendar: Calendar,
+    event: RemoteEvent,
+    *,
+    now: datetime,
+    provider: CalendarClient | None = None,
+) -> None:
     """Make Portier's state match one remote event. Safe to call any number of times."""
     if event.problem:
         # Keep what we have for it; say why it was skipped; go on with the others.
@@ -197,6 +182,7 @@ def apply_event(calendar: Calendar, event: RemoteEvent, *, now: datetime, provid
         )
         return
     starts_at = start_instant(event.start, calendar.time_zone)
+    assert starts_at is not None  # event.start was checked above
     if link is None:
         link = SyncedEvent(calendar=calendar, remote_id=event.remote_id)
     link.ical_uid = event.ical_uid or event.remote_id
@@ -231,11 +217,12 @@ def _host_emails(calendar: Calendar) -> set[str]:
 
 def _owns(calendar: Calendar, appointment: Appointment, event: RemoteEvent) -> bool:
     """Which calendar speaks for a shared appointment: the organizer's, else the first."""
-    if appointment.calendar_id in (None, calendar.pk):
+    owner_id = appointment.calendar_id
+    if owner_id is None or owner_id == calendar.pk:
         return True
-    owner_calendar = Calendar.objects.filter(pk=appointment.calendar_id).first()
+    owner_calendar = Calendar.objects.filter(pk=owner_id).first()
     owner_link_alive = SyncedEvent.objects.filter(
-        calendar_id=appointment.calendar_id, appointment=appointment, marked=True
+        calendar_id=owner_id, appointment=appointment, marked=True
     ).exists()
     if owner_calendar is None or not owner_link_alive:
         return True
@@ -243,7 +230,12 @@ def _owns(calendar: Calendar, appointment: Appointment, event: RemoteEvent) -> b
     return organizer in _host_emails(calendar) and organizer not in _host_emails(owner_calendar)
 
 
-def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent, provider=None) -> None:
+def _place(
+    calendar: Calendar,
+    link: SyncedEvent,
+    event: RemoteEvent,
+    provider: CalendarClient | None = None,
+) -> None:
     connection = calendar.connection
     company = connection.company
     people = classify_attendees(event, company=company, host_emails=_host_emails(calendar))
@@ -262,11 +254,11 @@ def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent, provider=N
         )
         return
     title = event.title.strip() or _("(no title)")
-    placement = _placement(calendar, event, appointment)
+    placement = placement_of(calendar, event, appointment)
     location = placement["location"]
     timing = timing_of(event, location_zone=location.time_zone)
-    series = _series(calendar, event, connection.user, provider) if event.series_id else None
-    source = {
+    series = series_of(calendar, event, connection.user, provider) if event.series_id else None
+    source: dict[str, Any] = {
         "connection": connection,
         "calendar": calendar,
         "remote_id": event.remote_id,
@@ -306,7 +298,7 @@ def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent, provider=N
             title=title,
             appointment=appointment,
         )
-        _held(calendar, event, appointment)
+        held(calendar, event, appointment)
         return
     if link.appointment_id != appointment.pk:
         link.appointment = appointment
@@ -324,7 +316,7 @@ def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent, provider=N
         **placement,
         **source,
     )
-    _held(calendar, event, appointment)
+    held(calendar, event, appointment)
     if change.kind == "unchanged":
         return
     reason = ", ".join(change.changed)
@@ -340,67 +332,6 @@ def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent, provider=N
         reason=reason,
         appointment=appointment,
     )
-
-
-def _placement(calendar: Calendar, event: RemoteEvent, appointment: Appointment | None) -> dict:
-    """Where the visit takes place: the event's location code, else the connection's
-    integration location. A wrong code holds the appointment where it is (or would be)."""
-    connection = calendar.connection
-    resolution = resolve_location(connection.company, event.location, event.title)
-    if resolution.invalid:
-        location = appointment.location if appointment else connection.location
-        return {"location": location, "location_code": "", "held_code": resolution.code}
-    if resolution.location is not None:
-        return {"location": resolution.location, "location_code": resolution.code, "held_code": ""}
-    if appointment is not None and not appointment.location_code and not appointment.held_code:
-        # Placed without a code before: it stays where it is (an admin changing the
-        # integration location later does not move booked visits).
-        return {"location": appointment.location, "location_code": "", "held_code": ""}
-    return {"location": connection.location, "location_code": "", "held_code": ""}
-
-
-def _held(calendar: Calendar, event: RemoteEvent, appointment: Appointment) -> None:
-    """Log the hold and tell the host, once per event and wrong code."""
-    appointment.refresh_from_db(fields=["held_code"])
-    if not appointment.held_code:
-        return
-    sync_log.record(
-        calendar=calendar,
-        action=Action.HELD,
-        remote_id=event.remote_id,
-        title=appointment.title,
-        reason=_("unknown location code %(code)s") % {"code": appointment.held_code},
-        appointment=appointment,
-    )
-    notices.invalid_code(calendar=calendar, appointment=appointment, event=event)
-
-
-def _series(calendar: Calendar, event: RemoteEvent, host, provider=None) -> Series:
-    company = calendar.connection.company
-    series, created = Series.objects.get_or_create(
-        company=company,
-        ical_uid=event.ical_uid or event.series_id,
-        defaults={
-            "host": host,
-            "remote_id": event.series_id,
-            "title": event.title[:300],
-            "time_zone": (event.start.time_zone if event.start else "") or calendar.time_zone,
-        },
-    )
-    changed = []
-    if series.title != event.title[:300]:
-        series.title = event.title[:300]
-        changed.append("title")
-    if not series.rule and provider is not None:
-        # Occurrences do not carry the rule; the series itself does (one request per series),
-        # so the guest's invitation can say "every Tuesday" and its .ics can repeat.
-        master = provider.get_event(calendar.remote_id, event.series_id)
-        if master is not None and master.recurrence:
-            series.rule = "\n".join(master.recurrence)
-            changed.append("rule")
-    if changed:
-        series.save(update_fields=[*changed, "updated"])
-    return series
 
 
 def _unlink(link: SyncedEvent, *, reason: str) -> None:
@@ -448,32 +379,3 @@ def _cancel_missing(calendar: Calendar, seen: set[str], *, now: datetime) -> Non
     )
     for link in missing:
         _unlink(link, reason=_("event deleted"))
-
-
-def roll_horizon(calendar_id: int, *, now: datetime | None = None) -> int:
-    """Occurrences that have come within the horizon since they were first seen become
-    appointments. Returns how many occurrences were applied."""
-    now = now or timezone.now()
-    calendar = Calendar.objects.select_related("connection__company", "connection__user").get(
-        pk=calendar_id
-    )
-    due = (
-        SyncedEvent.objects.filter(
-            calendar=calendar,
-            marked=True,
-            appointment__isnull=True,
-            starts_at__lte=horizon_end(now),
-            starts_at__gte=now,
-        )
-        .exclude(series_id="")
-        .values_list("series_id", flat=True)
-        .distinct()
-    )
-    applied = 0
-    with provider_for(calendar.connection) as provider:
-        for series_id in list(due):
-            for event in provider.instances(calendar.remote_id, series_id, now, horizon_end(now)):
-                with transaction.atomic():
-                    apply_event(calendar, event, now=now, provider=provider)
-                applied += 1
-    return applied

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 
 from portier.accounts.models import User
-from portier.integrations.base import EventTime, RemoteEvent
 from portier.integrations.models import Connection
+from portier.sources.base import EventTime, RemoteEvent
 from portier.visits.models import GuestKind
 from portier.visits.services import GuestInfo, Timing
 
@@ -54,7 +54,8 @@ class People:
 
 
 def classify_attendees(event: RemoteEvent, *, company, host_emails: set[str]) -> People:
-    """Guests are the attendees minus the marker, rooms, the organizer, the host (the
+    """Guests are the attendees minus the marker, rooms (each source's parser marks them as
+    resources), the organizer, the host (the
     calendar's own account, its creator when that is the host) and those who declined;
     addresses at the company's internal domains are colleagues, listed but never invited."""
     marker = settings.PORTIER_INVITE_ADDRESS.lower()
@@ -69,7 +70,6 @@ def classify_attendees(event: RemoteEvent, *, company, host_emails: set[str]) ->
             or attendee.resource
             or attendee.organizer
             or attendee.is_self
-            or email.endswith("@resource.calendar.google.com")
             or attendee.response_status == "declined"
         ):
             continue
@@ -91,7 +91,8 @@ def timing_of(event: RemoteEvent, *, location_zone: str) -> Timing:
     """All-day events keep their dates; midnight at the location is only a sort key, so a
     date never shifts through UTC."""
     start, end = event.start, event.end or event.start
-    if start.all_day:
+    assert start is not None, "only events with a start are placed"
+    if start.day is not None:
         zone = _zone(location_zone, "UTC")
         end_day = end.day if end and end.day and end.day > start.day else None
         end_day = end_day or start.day + timedelta(days=1)
@@ -103,6 +104,7 @@ def timing_of(event: RemoteEvent, *, location_zone: str) -> Timing:
             start_date=start.day,
             end_date=end_day,
         )
+    assert start.at is not None
     ends_at = end.at if end and end.at and end.at >= start.at else start.at
     return Timing(starts_at=start.at, ends_at=ends_at, time_zone=start.time_zone or location_zone)
 
@@ -112,4 +114,5 @@ def start_instant(when: EventTime | None, zone: str = "UTC") -> datetime | None:
         return None
     if when.at is not None:
         return when.at
+    assert when.day is not None, "an EventTime has an instant or a day"
     return datetime.combine(when.day, time(0), _zone(when.time_zone, zone))

@@ -1,9 +1,9 @@
 """E-mails the sync sends to hosts (not guests), through the outbox."""
 
-from portier.integrations.base import RemoteEvent
 from portier.invitations import host_notices
 from portier.invitations.models import Kind
 from portier.locations.placement import INVALID_CODE_MAIL, invalid_code_mail_context
+from portier.sources.base import RemoteEvent
 from portier.visits.models import Appointment
 
 
@@ -11,6 +11,7 @@ def invalid_code(*, calendar, appointment: Appointment, event: RemoteEvent) -> N
     """One e-mail to the host per event (a series counts once) and wrong code."""
     host = appointment.host
     start = appointment.start_date if appointment.all_day else appointment.starts_at
+    assert start is not None, "an all-day appointment has a start date"
     context = invalid_code_mail_context(
         appointment.company,
         host,

@@ -10,9 +10,10 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from portier.integrations.base import ProviderError
 from portier.integrations.models import Calendar
-from portier.sync import channels, engine
+from portier.sources.base import ProviderError
+from portier.sync import channels, engine, horizon
+from portier.sync.lease import Lease
 
 logger = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)  # renewed after every page; a dead worker's lapses
@@ -62,7 +63,7 @@ def run_sync(calendar_id: int) -> engine.SyncResult | None:
     )
     if not got_lease:
         return None  # the running sync will see sync_requested_at and follow up
-    lease = engine.Lease(calendar_id=calendar_id, started=now, length=LEASE)
+    lease = Lease(calendar_id=calendar_id, started=now, length=LEASE)
     try:
         return engine.sync_calendar(calendar_id, lease=lease)
     finally:
@@ -110,7 +111,7 @@ def renew_channels() -> None:
 def roll_horizons() -> None:
     for calendar_id in Calendar.objects.selected().values_list("pk", flat=True):
         try:
-            engine.roll_horizon(calendar_id)
+            horizon.roll_horizon(calendar_id)
         except ProviderError as exc:
             logger.warning("calendar %s: horizon roll failed: %s", calendar_id, exc)
 

@@ -142,7 +142,7 @@ def point_settings_at(settings, fake) -> None:
 @pytest.fixture
 def google_fake(settings):
     """The loopback Google, with Portier's settings pointing at it."""
-    from portier.testing.fakes.google import FakeGoogle
+    from portier.sources.google.simulator import FakeGoogle
 
     fake = FakeGoogle().start()
     point_settings_at(settings, fake)

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from portier.integrations import services
-from portier.integrations.base import Tokens
+from portier.sources.base import Tokens
 
 
 def connect_google(user, fake, account: str | None = None):
@@ -22,4 +22,4 @@ def connect_google(user, fake, account: str | None = None):
         expires_at=datetime.now(UTC) + timedelta(seconds=int(response["expires_in"])),
         scopes=tuple(response["scope"].split()),
     )
-    return services.connect_google_with_tokens(user=user, tokens=tokens)
+    return services.connect_with_tokens(user=user, slug="google", tokens=tokens)

@@ -33,7 +33,6 @@ from portier.visits.services import (
 WALK_IN_DURATION = timedelta(hours=1)
 # A form filled in at 09:59 for 10:00 and sent at 10:01 is still "not in the past".
 PAST_GRACE = timedelta(minutes=5)
-CALENDAR_NAMES = {Source.GOOGLE: "Google Calendar", Source.MICROSOFT: "Outlook"}
 
 
 class ManagedElsewhere(DomainError):
@@ -54,7 +53,7 @@ class NewGuest:
 
 
 def calendar_name(appointment: Appointment) -> str:
-    return CALENDAR_NAMES.get(appointment.source, appointment.get_source_display())
+    return appointment.source_name
 
 
 def managed_message(appointment: Appointment) -> str:

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portier.sources import registry
+
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a desk
 
 
@@ -18,9 +20,10 @@ def new_guest_token() -> str:
 
 
 class Source(models.TextChoices):
+    """Where an appointment comes from when not from a calendar source. A synced appointment's
+    source is its calendar source's slug (google, ...), named by the source registry."""
+
     MANUAL = "manual", _("manual")
-    GOOGLE = "google", _("Google")
-    MICROSOFT = "microsoft", _("Outlook")
     WALK_IN = "walk-in", _("walk-in")  # registered at the front desk: checked in, never e-mailed
 
 
@@ -101,7 +104,8 @@ class Appointment(models.Model):
     # A code that matches no location: no guest is e-mailed until the host fixes the event.
     held_code = models.CharField(max_length=40, blank=True)
 
-    source = models.CharField(max_length=12, choices=Source.choices, default=Source.MANUAL)
+    # Source.MANUAL (or another Source) or a calendar source's slug: no migration per source.
+    source = models.CharField(max_length=12, default=Source.MANUAL)
     connection = models.ForeignKey(
         "integrations.Connection", null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -146,6 +150,12 @@ class Appointment(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def source_name(self) -> str:
+        if self.source in Source.values:
+            return str(Source(self.source).label)
+        return registry.display_name(self.source)
 
     @property
     def is_synced(self) -> bool:

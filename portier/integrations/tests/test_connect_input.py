@@ -5,8 +5,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from portier.integrations.views import SESSION_KEY
 from portier.testing.factories import PASSWORD
+
+SESSION_KEY = "google_oauth"
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,9 @@ def test_a_connection_that_is_not_an_id_answers_404(bob, acme_hq, google_fake, c
     bob.save()
     client = Client(raise_request_exception=False)
     assert client.login(username=bob.email, password=PASSWORD)
-    response = client.post(reverse("integrations:google_connect"), {"connection": connection})
+    response = client.post(
+        reverse("integrations:connect", args=["google"]), {"connection": connection}
+    )
     assert response.status_code == 404
     assert SESSION_KEY not in client.session  # no flow was started
 
@@ -29,7 +32,7 @@ def test_without_a_connection_the_flow_starts(bob, acme_hq, google_fake):
     bob.save()
     client = Client()
     assert client.login(username=bob.email, password=PASSWORD)
-    response = client.post(reverse("integrations:google_connect"), {"connection": ""})
+    response = client.post(reverse("integrations:connect", args=["google"]), {"connection": ""})
     assert response.status_code == 302 and response["Location"].startswith(google_fake.auth_uri)
 
 
@@ -38,7 +41,9 @@ def test_a_state_with_non_ascii_characters_is_a_mismatch_not_a_500(bob, acme_hq,
     bob.save()
     client = Client(raise_request_exception=False)
     assert client.login(username=bob.email, password=PASSWORD)
-    client.post(reverse("integrations:google_connect"))
-    response = client.get(reverse("integrations:google_callback"), {"state": "é"}, follow=True)
+    client.post(reverse("integrations:connect", args=["google"]))
+    response = client.get(
+        reverse("integrations:callback", args=["google"]), {"state": "é"}, follow=True
+    )
     assert response.status_code == 200
     assert "did not match a connection you started" in response.content.decode()

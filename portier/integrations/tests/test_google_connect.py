@@ -9,8 +9,8 @@ from django.db import connection as db
 from django.urls import reverse
 
 from portier.integrations import services
-from portier.integrations.base import ProviderError
 from portier.integrations.models import Connection, Status
+from portier.sources.base import ProviderError
 from portier.testing.factories import LocationFactory
 
 BOB = "bob@acme.example"
@@ -32,7 +32,7 @@ def google(google_fake, settings):
 
 
 def start(client, **data):
-    response = client.post(reverse("integrations:google_connect"), data)
+    response = client.post(reverse("integrations:connect", args=["google"]), data)
     assert response.status_code == 302, response.content
     return response["Location"]
 
@@ -78,7 +78,7 @@ def test_no_primary_location_no_button_and_no_flow(bob_client, bob, google):
     body = bob_client.get(reverse("integrations:list")).content.decode()
     assert "Connect Google Calendar" not in body
     assert "set your primary location" in body.lower()
-    response = bob_client.post(reverse("integrations:google_connect"), follow=True)
+    response = bob_client.post(reverse("integrations:connect", args=["google"]), follow=True)
     assert "Set your primary location in your profile" in response.content.decode()
     assert not Connection.objects.exists()
 
@@ -92,7 +92,9 @@ def test_state_mismatch_stores_nothing(bob_client, bob_at_hq, google):
 
 
 def test_callback_without_a_started_flow_stores_nothing(bob_client, bob_at_hq, google):
-    page = bob_client.get(reverse("integrations:google_callback") + "?code=x&state=y", follow=True)
+    page = bob_client.get(
+        reverse("integrations:callback", args=["google"]) + "?code=x&state=y", follow=True
+    )
     assert "did not match" in page.content.decode()
     assert not Connection.objects.exists()
 
@@ -109,7 +111,7 @@ def test_token_endpoint_error_stores_nothing(bob_client, bob_at_hq, google, sett
     redirect = google.approve_url(auth_url, account=BOB)
     settings.GOOGLE_CLIENT_SECRET = "wrong-secret"  # the token endpoint answers invalid_client
     page = follow_back(bob_client, redirect)
-    assert "Google did not complete the connection" in page.content.decode()
+    assert "Google Calendar did not complete the connection" in page.content.decode()
     assert not Connection.objects.exists()
 
 
@@ -120,7 +122,7 @@ def test_code_is_bound_to_the_pkce_verifier(bob_client, bob_at_hq, google):
     session["google_oauth"]["verifier"] = "x" * 64  # not the one the challenge was made from
     session.save()
     page = follow_back(bob_client, redirect)
-    assert "Google did not complete the connection" in page.content.decode()
+    assert "Google Calendar did not complete the connection" in page.content.decode()
     assert not Connection.objects.exists()
 
 
@@ -270,7 +272,7 @@ def test_carol_gets_404_on_bobs_connection(
         assert carol_client.get(url).status_code == 404
         assert carol_client.post(url).status_code == 404
     response = carol_client.post(
-        reverse("integrations:google_connect"), {"connection": connection.pk}
+        reverse("integrations:connect", args=["google"]), {"connection": connection.pk}
     )
     assert response.status_code == 404
     assert client.get("/api/v1/integrations", **api_token(carol)).json() == []

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from portier.integrations.google_events import parse_event, parse_event_safely
+from portier.sources.google.parse import parse_event, parse_event_safely
 
 CAPTURES = Path(__file__).resolve().parent / "captures"  # see captures/README.md
 

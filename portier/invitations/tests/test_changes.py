@@ -17,7 +17,7 @@ from portier.invitations.tests.helpers import (
     timing,
 )
 from portier.invitations.tests.test_invitations import create
-from portier.visits.models import Appointment, Source
+from portier.visits.models import Appointment
 from portier.visits.services import cancel_appointment, update_appointment
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_a_description_change_of_a_synced_appointment_sends_nothing(
     bob, acme_hq, smtp_sink, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        appointment = create(bob, acme_hq, source=Source.GOOGLE, ical_uid="ev1@google.com")
+        appointment = create(bob, acme_hq, source="google", ical_uid="ev1@google.com")
     smtp_sink.clear()
     with django_capture_on_commit_callbacks(execute=True):
         # The sync engine never stores a synced event's description: nothing guest-visible.

@@ -19,7 +19,7 @@ from portier.invitations.tests.helpers import (
     subject,
     timing,
 )
-from portier.visits.models import Appointment, Series, Source
+from portier.visits.models import Appointment, Series
 from portier.visits.services import GuestInfo, cancel_appointment, create_appointment
 from portier.visits.services import update_appointment as update
 
@@ -47,7 +47,7 @@ def series(bob, acme_hq, smtp_sink, django_capture_on_commit_callbacks):
                 title="Weekly sync",
                 timing=timing(start),
                 guests=GUESTS,
-                source=Source.GOOGLE,
+                source="google",
                 ical_uid=series.ical_uid,
                 instance_key=start.strftime("%Y%m%dT%H%M%S"),
                 series=series,

@@ -1,6 +1,6 @@
 import pytest
 
-from portier.testing.fakes.google import FakeGoogle
+from portier.sources.google.simulator import FakeGoogle
 from portier.testing.fixtures import point_settings_at
 
 CONTROL_TOKEN = "test-control-token"

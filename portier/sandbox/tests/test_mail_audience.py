@@ -12,7 +12,7 @@ from portier.companies.services import invite_colleague
 from portier.sandbox.models import CaughtMail
 from portier.sync import notices
 from portier.testing.factories import make_member
-from portier.visits.models import Series, Source
+from portier.visits.models import Series
 from portier.visits.services import GuestInfo
 from portier.visits.tests.helpers import appointment, at
 
@@ -97,7 +97,7 @@ def test_a_series_invitation_is_for_those_who_may_see_the_series(
                 title="Weekly sync",
                 start=start + timedelta(weeks=week),
                 guests=[GuestInfo("ann@example.org", "Ann")],
-                source=Source.GOOGLE,
+                source="google",
                 ical_uid=series.ical_uid,
                 instance_key=f"week{week}",
                 series=series,

@@ -124,7 +124,7 @@ def test_hosts_only_reach_their_own_sandbox_calendar(
 @pytest.mark.django_db
 def test_connect_preselects_the_hosts_own_sandbox_account(alice_client, alice, sandbox_google):
     sandbox_google.add_account("someone@else.example")
-    response = alice_client.post(reverse("integrations:google_connect"))
+    response = alice_client.post(reverse("integrations:connect", args=["google"]))
     location = response["Location"]
     assert location.startswith(sandbox_google.auth_uri)
     assert parse_qs(urlsplit(location).query)["login_hint"] == [alice.email]

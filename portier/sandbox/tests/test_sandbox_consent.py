@@ -32,7 +32,7 @@ def consent_url(alice_client, carol, sandbox_google):
     sandbox_google.create_event(
         carol.email, summary="Globex merger talk", start=datetime(2030, 5, 6, 10, tzinfo=UTC)
     )
-    location = alice_client.post(reverse("integrations:google_connect"))["Location"]
+    location = alice_client.post(reverse("integrations:connect", args=["google"]))["Location"]
     assert location.startswith(sandbox_google.auth_uri)
     return location
 

@@ -145,7 +145,7 @@ def test_polling_backstop(google_fake, bob_calendar, sync, time_machine):
 def test_the_webhook_url_is_the_configured_one(settings):
     settings.PORTIER_BASE_URL = "https://portier.example.com"
     assert channels.notification_address("google") == (
-        "https://portier.example.com" + reverse("integrations:google_notifications")
+        "https://portier.example.com" + reverse("integrations:notifications", args=["google"])
     )
 
 
@@ -174,7 +174,8 @@ def test_a_lost_queue_message_does_not_stop_the_calendar_for_good(
 def test_a_sync_that_lost_its_lease_stops_without_writing(google_fake, bob_calendar, sync):
     from datetime import UTC, datetime
 
-    from portier.sync.engine import Lease, sync_calendar
+    from portier.sync.engine import sync_calendar
+    from portier.sync.lease import Lease
 
     sync(bob_calendar)
     cursor = Calendar.objects.get(pk=bob_calendar.pk).sync_cursor

@@ -49,7 +49,7 @@ def test_weekly_series_with_a_moved_and_a_cancelled_occurrence(google_fake, bob_
 
 
 def test_occurrences_beyond_the_horizon_wait_for_it(google_fake, bob_calendar, sync, settings):
-    from portier.sync.engine import roll_horizon
+    from portier.sync.horizon import roll_horizon
 
     settings.PORTIER_SYNC_HORIZON_DAYS = 20
     first = soon(days=1, hour=9)

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from portier.integrations.base import ProviderError
 from portier.integrations.models import Calendar, Connection
+from portier.sources.base import ProviderError
 from portier.sync.models import SyncLogEntry
 from portier.testing.sync_fixtures import BOB, attendees, soon
 from portier.visits.models import Appointment
@@ -132,7 +132,7 @@ def test_crash_between_effects_and_cursor_loses_and_doubles_nothing(
 def test_an_unreadable_event_is_logged_and_the_others_go_on(bob_calendar):
     from django.utils import timezone
 
-    from portier.integrations.base import RemoteEvent
+    from portier.sources.base import RemoteEvent
     from portier.sync.engine import apply_event
 
     apply_event(

@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 from portier.integrations.models import Calendar, Connection
 from portier.sync.models import Action, SyncLogEntry
-from portier.visits.models import Source
 from portier.visits.services import GuestInfo, Timing, create_appointment
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -60,7 +59,7 @@ def synced(host, location, *, calendar=None, title="Board meeting", **fields):
         host,
         location,
         title=title,
-        source=Source.GOOGLE,
+        source="google",
         connection=calendar.connection,
         calendar=calendar,
         remote_id=f"evt-{title}",

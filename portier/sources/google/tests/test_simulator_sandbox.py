@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from portier.testing.fakes.google import FakeGoogle
-from portier.testing.fakes.google import state as fake_state
+from portier.sources.google.simulator import FakeGoogle
+from portier.sources.google.simulator import state as fake_state
 
 TOKEN = "control-token"
 BOB = "bob@acme.example"

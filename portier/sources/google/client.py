@@ -1,32 +1,29 @@
-"""Google Calendar: OAuth (web-server flow with PKCE) and the Calendar API v3.
+"""Google Calendar API v3 for one connected account.
 
 Fetches and parses only; never writes to the database. Endpoints come from settings so that
-the loopback fake, a sandbox and real Google are one setting apart (docs/google.md).
+the simulator, a sandbox and real Google are one setting apart (docs/google.md).
 """
 
 import hashlib
-import os
 import random
 import time
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from urllib.parse import urlsplit
+from typing import ClassVar
 
 import google_auth_httplib2
 import httplib2
 import requests
 from django.conf import settings
-from django.urls import reverse
 from google.auth.exceptions import RefreshError, TransportError
 from google.oauth2.credentials import Credentials
-from google_auth_oauthlib.flow import Flow
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
-from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
-from portier.integrations.base import (
+from portier.lib import ratelimit
+from portier.sources.base import (
     Account,
-    AuthorizationRequest,
+    Capability,
     Changes,
     Channel,
     CursorExpired,
@@ -35,8 +32,7 @@ from portier.integrations.base import (
     RemoteEvent,
     Tokens,
 )
-from portier.integrations.google_events import parse_event, parse_event_safely
-from portier.lib import ratelimit
+from portier.sources.google.parse import parse_event, parse_event_safely
 
 # The smallest set that lists calendars and reads events (and allows events.watch).
 SCOPES = [
@@ -45,68 +41,13 @@ SCOPES = [
 ]
 TIMEOUT = 30
 FULL_SYNC_LOOKBACK = timedelta(days=1)  # past visits need no invitations
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def is_configured() -> bool:
-    return bool(settings.GOOGLE_CLIENT_ID and settings.GOOGLE_CLIENT_SECRET)
-
-
-def redirect_uri() -> str:
-    return settings.PORTIER_BASE_URL + reverse("integrations:google_callback")
-
-
-def _allow_loopback_http() -> None:
-    # oauthlib refuses http:// token endpoints; allow it only for loopback (fake, sandbox).
-    if urlsplit(settings.GOOGLE_TOKEN_URI).hostname in LOOPBACK:
-        os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
-
-
-def _flow(**kwargs) -> Flow:
-    _allow_loopback_http()
-    config = {
-        "web": {
-            "client_id": settings.GOOGLE_CLIENT_ID,
-            "client_secret": settings.GOOGLE_CLIENT_SECRET,
-            "auth_uri": settings.GOOGLE_AUTH_URI,
-            "token_uri": settings.GOOGLE_TOKEN_URI,
-            "redirect_uris": [redirect_uri()],
-        }
-    }
-    return Flow.from_client_config(config, scopes=SCOPES, redirect_uri=redirect_uri(), **kwargs)
-
-
-def authorization_request(login_hint: str | None = None) -> AuthorizationRequest:
-    """Where to send the host's browser; the caller keeps state and verifier in the session."""
-    flow = _flow(autogenerate_code_verifier=True)
-    extra = {"login_hint": login_hint} if login_hint else {}
-    url, state = flow.authorization_url(
-        access_type="offline", prompt="consent", include_granted_scopes="true", **extra
-    )
-    return AuthorizationRequest(url=url, state=state, code_verifier=flow.code_verifier)
-
-
-def exchange_code(*, code: str, code_verifier: str) -> Tokens:
-    flow = _flow(code_verifier=code_verifier)
-    try:
-        flow.fetch_token(code=code)
-    except (OAuth2Error, requests.RequestException, ValueError, Warning) as exc:
-        raise ProviderError(
-            f"Google refused the authorization code: {exc}", permanent=True
-        ) from exc
-    finally:
-        flow.oauth2session.close()
-    credentials = flow.credentials
-    if not credentials.refresh_token:
-        raise ProviderError("Google returned no refresh token", permanent=True)
-    return _tokens(credentials)
-
-
-def _tokens(credentials: Credentials) -> Tokens:
+def tokens_of(credentials: Credentials) -> Tokens:
     expiry = credentials.expiry.replace(tzinfo=UTC) if credentials.expiry else None
     return Tokens(
         refresh_token=credentials.refresh_token,
@@ -153,7 +94,10 @@ def _is_rate_limit(exc: HttpError) -> bool:
 class Google:
     """A connected Google account. Build one per task: httplib2 is not thread-safe."""
 
-    slug = "google"
+    slug: ClassVar[str] = "google"
+    capabilities: ClassVar[frozenset[Capability]] = frozenset(
+        {Capability.PUSH, Capability.REVOKE, Capability.SERIES_INSTANCES}
+    )
 
     def __init__(self, tokens: Tokens):
         expiry = (
@@ -228,7 +172,7 @@ class Google:
         return hashlib.sha256((self.credentials.refresh_token or "").encode()).hexdigest()[:16]
 
     def current_tokens(self) -> Tokens:
-        return _tokens(self.credentials)
+        return tokens_of(self.credentials)
 
     def list_calendars(self) -> list[RemoteCalendar]:
         calendars, page_token = [], None
@@ -282,7 +226,8 @@ class Google:
         self, calendar_id: str, series_id: str, time_min: datetime, time_max: datetime
     ) -> list[RemoteEvent]:
         """The occurrences of a series in a window (to roll the horizon forward)."""
-        events, page = [], None
+        events: list[RemoteEvent] = []
+        page = None
         while True:
             body = self._execute(
                 self.service.events().instances(

@@ -19,10 +19,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .calendars import Account, Calendar, Entry
 from .channels import Channel
 from .events import Event, When
 from .oauth import AccessToken, Grant
+from .records import Account, Calendar, Entry
 
 if TYPE_CHECKING:
     from .fake import FakeGoogle

@@ -3,7 +3,16 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from portier.integrations.base import Attendee, EventTime, RemoteEvent
+from portier.sources.base import Attendee, EventTime, RemoteEvent
+
+# Rooms and other resources are attendees at these domains (Google Workspace), sometimes
+# without "resource": true.
+ROOM_DOMAINS = ("resource.calendar.google.com",)
+
+
+def is_room(email: str) -> bool:
+    domain = email.rpartition("@")[2]
+    return any(domain == d or domain.endswith("." + d) for d in ROOM_DOMAINS)
 
 
 def _parse_datetime(value: str) -> datetime:
@@ -36,7 +45,7 @@ def parse_attendee(raw: dict) -> Attendee | None:
         email=email,
         name=(raw.get("displayName") or "").strip(),
         response_status=raw.get("responseStatus", ""),
-        resource=bool(raw.get("resource")),
+        resource=bool(raw.get("resource")) or is_room(email),
         organizer=bool(raw.get("organizer")),
         is_self=bool(raw.get("self")),
         optional=bool(raw.get("optional")),

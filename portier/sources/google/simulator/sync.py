@@ -23,9 +23,10 @@ import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .calendars import DEFAULT_REMINDERS, Calendar, CalendarStore, Entry
+from .calendars import CalendarStore
 from .errors import ApiError, invalid_parameter
 from .events import Event, parse_rfc3339, rfc3339_ms, to_utc
+from .records import DEFAULT_REMINDERS, Calendar, Entry
 
 SYNC_FORBIDDEN = (
     "iCalUID",

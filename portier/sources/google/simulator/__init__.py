@@ -1,4 +1,5 @@
-"""A fake Google (OAuth 2.0 + Calendar API v3) for tests, benchmarks and the sandbox.
+"""The Google simulator: a loopback fake of OAuth 2.0 + Calendar API v3, product code run by
+sandbox mode and used by the tests and benchmarks.
 
 Importable without Django settings. See ``FakeGoogle`` for the Python API.
 """

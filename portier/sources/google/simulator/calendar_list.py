@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .calendars import ACCESS_ROLES, DEFAULT_REMINDERS, Calendar, CalendarStore, Entry
+from .calendars import CalendarStore
 from .errors import ApiError, invalid_parameter
+from .records import ACCESS_ROLES, DEFAULT_REMINDERS, Calendar, Entry
 from .sync import Params, Tokens
 
 

@@ -1,0 +1,61 @@
+"""Rolling the horizon: occurrences of a series become appointments as they come near."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from portier.integrations.models import Calendar
+from portier.integrations.services import provider_for
+from portier.sources.base import CalendarClient, RemoteEvent, series_instances
+from portier.sync.engine import apply_event, horizon_end
+from portier.sync.models import SyncedEvent
+
+
+def roll_horizon(calendar_id: int, *, now: datetime | None = None) -> int:
+    """Occurrences that have come within the horizon since they were first seen become
+    appointments. Returns how many occurrences were applied."""
+    now = now or timezone.now()
+    calendar = Calendar.objects.select_related("connection__company", "connection__user").get(
+        pk=calendar_id
+    )
+    due = (
+        SyncedEvent.objects.filter(
+            calendar=calendar,
+            marked=True,
+            appointment__isnull=True,
+            starts_at__lte=horizon_end(now),
+            starts_at__gte=now,
+        )
+        .exclude(series_id="")
+        .values_list("series_id", flat=True)
+        .distinct()
+    )
+    applied = 0
+    with provider_for(calendar.connection) as provider:
+        series = series_instances(provider)
+        for series_id in list(due):
+            if series is not None:
+                events = series.instances(calendar.remote_id, series_id, now, horizon_end(now))
+            else:  # without a series listing, re-read each occurrence that came due
+                events = _due_occurrences(provider, calendar, series_id, now)
+            for event in events:
+                with transaction.atomic():
+                    apply_event(calendar, event, now=now, provider=provider)
+                applied += 1
+    return applied
+
+
+def _due_occurrences(
+    provider: CalendarClient, calendar: Calendar, series_id: str, now: datetime
+) -> list[RemoteEvent]:
+    links = SyncedEvent.objects.filter(
+        calendar=calendar,
+        series_id=series_id,
+        marked=True,
+        appointment__isnull=True,
+        starts_at__lte=horizon_end(now),
+        starts_at__gte=now,
+    )
+    found = (provider.get_event(calendar.remote_id, link.remote_id) for link in links)
+    return [event for event in found if event is not None]
