@@ -357,6 +357,20 @@ def kiosk_steps(checker, page, seed, language):
     checker.check(page, "kiosk done", language, "kiosk-done")
 
 
+def csrf_failure(checker, page, language):
+    """The bare error layout (no context processors, no queries): a form posted without its
+    CSRF token gets the 403 page."""
+    page.goto(checker.base_url + "/accounts/login/")
+    page.evaluate("document.querySelector('input[name=csrfmiddlewaretoken]').remove()")
+    page.fill("#id_username", USERS["host"])
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation() as navigation:
+        page.click("button[type=submit]")
+    assert navigation.value.status == 403
+    assert page.locator(".error-page[data-status='403']").is_visible()
+    checker.check(page, "403 CSRF (bare layout)", language)
+
+
 def keyboard_basics(page, base_url):
     """The first Tab reaches the skip link, which is then visible and leads to the content;
     the focused control shows a focus ring."""
@@ -440,6 +454,7 @@ def test_every_page_fits_a_phone_and_passes_axe_for_every_role_in_both_languages
                 if role == "anonymous":
                     kiosk_steps(checker, page, seed, language)
                     checker.visit(page, "/no-such-page/", "404", language, status=404)
+                    csrf_failure(checker, page, language)
                 if role == "admin":
                     nav = page.locator("nav.mainnav a[href='/administration/emails/']")
                     assert nav.count() == 1
