@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test screenshots lint format messages clean vendor-js
+.PHONY: run test screenshots lint format messages clean vendor-js vendor-axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,11 +31,16 @@ test: $(STAMP_TEST) messages
 	tools/ensure-chromium
 	PORTIER_DATA_DIR=$(CURDIR)/data/test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The README's screenshots, taken by the sandbox story's browser test.
+# The README's screenshots, taken by the sandbox story's browser test, and every key page at
+# 1280 and 390 px in English and German (docs/screenshots/pages/), taken by the every-page test.
+# Only this target writes them; `make test` keeps its screenshots in a temporary directory.
 screenshots: $(STAMP_TEST) messages
 	tools/ensure-chromium
 	PORTIER_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots PORTIER_DATA_DIR=$(CURDIR)/data/test \
 		$(BIN)/python -m pytest tests/test_sandbox_story.py
+	rm -rf docs/screenshots/pages
+	PORTIER_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots/pages PORTIER_DATA_DIR=$(CURDIR)/data/test \
+		$(BIN)/python -m pytest tests/test_browser_every_page.py
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check .
@@ -60,3 +65,16 @@ vendor-js:
 	cp .vendor-js/package/LICENSE $(VENDOR_JS)/jsQR-LICENSE.txt
 	printf 'jsQR %s (npm package jsqr), Apache-2.0: see jsQR-LICENSE.txt. Refresh: make vendor-js\n' $(JSQR_VERSION) > $(VENDOR_JS)/README.txt
 	rm -rf .vendor-js
+
+# axe-core, the accessibility checker the every-page browser test injects (test tooling only,
+# never served): vendored from npm with its license. `make vendor-axe` refreshes it; change
+# AXE_VERSION to upgrade.
+AXE_VERSION := 4.14.1
+VENDOR_AXE := tests/vendor
+vendor-axe:
+	rm -rf .vendor-axe && mkdir -p .vendor-axe $(VENDOR_AXE)
+	cd .vendor-axe && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar xzf axe-core-$(AXE_VERSION).tgz
+	cp .vendor-axe/package/axe.min.js $(VENDOR_AXE)/axe.min.js
+	cp .vendor-axe/package/LICENSE $(VENDOR_AXE)/axe-core-LICENSE.txt
+	printf 'axe-core %s (npm package axe-core), MPL-2.0: see axe-core-LICENSE.txt. Refresh: make vendor-axe\n' $(AXE_VERSION) > $(VENDOR_AXE)/README.txt
+	rm -rf .vendor-axe

@@ -82,8 +82,9 @@ def test_viewer_lists_and_shows_a_message(bob_client, caught):
     assert "e-mails to your own address" in listing and "Visit" in listing
 
     page = bob_client.get(reverse("sandbox:mail_detail", args=[caught.pk])).content.decode()
-    # The HTML is shown in a sandboxed frame (no scripts), escaped into srcdoc.
-    assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in page
+    # The HTML is shown in a sandboxed frame (no scripts; same origin only so that portier.js
+    # can read its height), escaped into srcdoc.
+    assert 'sandbox="allow-popups allow-popups-to-escape-sandbox allow-same-origin"' in page
     assert 'srcdoc="&lt;base target=&quot;_blank&quot;&gt;' in page
     assert "<script>alert(1)</script>" not in page
     assert "Hello Gina" in page and "invite.ics" in page and "METHOD:REQUEST" in page
