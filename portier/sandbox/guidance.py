@@ -8,6 +8,7 @@ from portier.companies.management.commands.seeddemo import (
     DEMO_NAME,
     DEMO_PASSWORD,
     HOST_EMAIL,
+    RECEPTION_EMAIL,
 )
 from portier.companies.models import Company
 
@@ -17,8 +18,8 @@ def first_run_text(sandbox=None) -> str:
     lines = ["", f"Portier is ready: {base + reverse('login')}"]
     if Company.objects.filter(name=DEMO_NAME).exists():
         lines += [
-            f"  Demo logins: {HOST_EMAIL} / {DEMO_PASSWORD} (host), "
-            f"{ADMIN_EMAIL} / {DEMO_PASSWORD} (admin)",
+            "  Demo logins (password for each: " + DEMO_PASSWORD + "):",
+            f"    {HOST_EMAIL} (host), {ADMIN_EMAIL} (admin), {RECEPTION_EMAIL} (front desk)",
         ]
     if settings.PORTIER_SANDBOX:
         lines += ["Sandbox mode: no Google account and no mail server needed."]
