@@ -15,13 +15,15 @@ from portier.lib.errors import DomainError
 from portier.sync.models import Action, SyncLogEntry
 from portier.visits import listing, manual
 from portier.visits.forms import (
+    CONTACTS_LIST_ID,
     AppointmentForm,
     ListFilterForm,
+    default_times,
     guest_formset,
     local_input,
+    offered_contacts,
     split_name,
 )
-from portier.visits.manual import NewGuest
 from portier.visits.models import Appointment, GuestKind
 from portier.visits.statuses import guest_statuses, state_of
 
@@ -111,16 +113,17 @@ def appointment_detail(request, pk):
     )
 
 
-def _guests_from(form, formset) -> list[NewGuest]:
-    picked = [NewGuest(c.email, name=c.name) for c in form.cleaned_data.get("contacts") or []]
-    return formset.guests() + picked
-
-
-def _form_page(request, form, formset, appointment=None):
+def _form_page(request, form, formset, contacts, appointment=None):
     return render(
         request,
         "visits/form.html",
-        {"form": form, "formset": formset, "appointment": appointment},
+        {
+            "form": form,
+            "formset": formset,
+            "contacts": contacts,
+            "contacts_list_id": CONTACTS_LIST_ID,
+            "appointment": appointment,
+        },
     )
 
 
@@ -133,9 +136,16 @@ def _put_error(form, formset, exc: DomainError) -> None:
 
 @member_required
 def appointment_create(request):
-    initial = {"location": request.user.primary_location_id, "host": request.user.pk}
+    starts_at, ends_at = default_times(_user_zone(request))
+    initial = {
+        "location": request.user.primary_location_id,
+        "host": request.user.pk,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+    }
     form = AppointmentForm(request.POST or None, request=request, initial=initial)
-    formset = guest_formset(data=request.POST or None)
+    contacts = offered_contacts(request.user)
+    formset = guest_formset(data=request.POST or None, company=request.company, contacts=contacts)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
@@ -147,7 +157,7 @@ def appointment_create(request):
                 starts_at=data["starts_at"],
                 ends_at=data["ends_at"],
                 description=data["description"],
-                guests=_guests_from(form, formset),
+                guests=formset.guests(),
                 token=data.get("token"),
                 created_by=request.user,
             )
@@ -157,7 +167,7 @@ def appointment_create(request):
             if created:
                 messages.success(request, _("Appointment created; the guests are invited."))
             return redirect("visits:detail", appointment.pk)
-    return _form_page(request, form, formset)
+    return _form_page(request, form, formset, contacts)
 
 
 def _edit_initial(appointment):
@@ -199,7 +209,14 @@ def appointment_edit(request, pk):
     form_initial, rows, known = _edit_initial(appointment)
     form = AppointmentForm(request.POST or None, request=request, initial=form_initial)
     del form.fields["token"]
-    formset = guest_formset(data=request.POST or None, initial=rows, known_emails=known, extra=2)
+    contacts = offered_contacts(request.user)
+    formset = guest_formset(
+        data=request.POST or None,
+        initial=rows,
+        known_emails=known,
+        company=request.company,
+        contacts=contacts,
+    )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
@@ -211,7 +228,7 @@ def appointment_edit(request, pk):
                 starts_at=_changed(data, form_initial, "starts_at"),
                 ends_at=_changed(data, form_initial, "ends_at"),
                 description=data["description"],
-                guests=_guests_from(form, formset),
+                guests=formset.guests(),
                 host=data.get("host"),
             )
         except DomainError as exc:
@@ -219,7 +236,7 @@ def appointment_edit(request, pk):
         else:
             messages.success(request, _("Appointment saved; guests are told what changed."))
             return redirect("visits:detail", appointment.pk)
-    return _form_page(request, form, formset, appointment)
+    return _form_page(request, form, formset, contacts, appointment)
 
 
 @member_required
