@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from portier.companies.tenancy import member_required
 from portier.lib.errors import DomainError
+from portier.locations.models import Location
 from portier.sync.models import Action, SyncLogEntry
 from portier.visits import listing, manual
 from portier.visits.forms import (
@@ -134,11 +135,22 @@ def _put_error(form, formset, exc: DomainError) -> None:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
+def _preselected_location(request) -> Location | None:
+    """The user's primary location, else the company's only one. Its zone places the default
+    start: wall-clock time at the location, as the service reads it."""
+    if request.user.primary_location is not None:
+        return request.user.primary_location
+    locations = list(Location.objects.for_company(request.company)[:2])
+    return locations[0] if len(locations) == 1 else None
+
+
 @member_required
 def appointment_create(request):
-    starts_at, ends_at = default_times(_user_zone(request))
+    location = _preselected_location(request)
+    zone = location.zone if location else _user_zone(request)
+    starts_at, ends_at = default_times(zone)
     initial = {
-        "location": request.user.primary_location_id,
+        "location": location.pk if location else None,
         "host": request.user.pk,
         "starts_at": starts_at,
         "ends_at": ends_at,

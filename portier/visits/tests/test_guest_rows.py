@@ -4,7 +4,7 @@ offered by type-ahead and named from the address book, times that start sensibly
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from portier.contacts.models import Contact
 from portier.visits.models import Appointment, GuestKind
@@ -125,3 +125,21 @@ def test_the_form_speaks_german(bob_client, bob):
         page = bob_client.get(NEW).content.decode()
     assert "Gast hinzufügen" in page and "Entfernen" in page
     assert "brauchen nur ihre E-Mail-Adresse" in page
+
+
+def test_the_default_start_is_the_next_hour_at_the_only_location_not_in_the_servers_zone(
+    bob_client, acme_hq
+):
+    """Regression: without a primary location the default was the next full hour in the
+    server's zone, which at the location (placed east of it) could already be past."""
+    acme_hq.time_zone = "Asia/Tokyo"
+    acme_hq.save()
+    response = bob_client.get(NEW)
+    form = response.context["form"]
+    assert form["location"].value() == acme_hq.pk  # the company's only location
+    start = form["starts_at"].value()
+    data = form_data(acme_hq)
+    data["starts_at"] = start.strftime("%Y-%m-%dT%H:%M")
+    data["ends_at"] = form["ends_at"].value().strftime("%Y-%m-%dT%H:%M")
+    assert bob_client.post(NEW, data).status_code == 302
+    assert Appointment.objects.get().starts_at > timezone.now()
