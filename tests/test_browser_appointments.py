@@ -179,3 +179,25 @@ def test_guest_rows_are_added_and_removed_and_contacts_come_by_type_ahead(tmp_pa
         assert "dora@initech.example" in page.locator("ul.colleagues").inner_text()
         assert "zed@example.org" not in page.content()
         page.close()
+
+
+@pytest.mark.parametrize(
+    ("browser_zone", "preselected"),
+    [("America/New_York", "America/New_York"), ("Asia/Calcutta", "Asia/Kolkata")],
+)
+def test_a_new_location_preselects_the_browsers_time_zone(
+    tmp_path, browser, browser_zone, preselected
+):
+    with portier_serve(tmp_path) as served:
+        seed(served)
+        context = browser.new_context(timezone_id=browser_zone)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        login(page, served.base_url)
+        page.goto(served.base_url + "/administration/locations/new/")
+        page.wait_for_function("document.getElementById('id_time_zone').value !== 'Europe/Berlin'")
+        assert page.input_value("#id_time_zone") == preselected
+        page.goto(served.base_url + "/administration/locations/")
+        page.click("text=Initech HQ")
+        assert page.input_value("#id_time_zone") == "Europe/Berlin"  # an existing one keeps its
+        context.close()
