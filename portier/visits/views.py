@@ -2,10 +2,12 @@
 
 import zoneinfo
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,7 +27,7 @@ from portier.visits.forms import (
     offered_contacts,
     split_name,
 )
-from portier.visits.models import Appointment, GuestKind
+from portier.visits.models import Appointment, GuestKind, Source
 from portier.visits.statuses import guest_statuses, state_of
 
 IGNORED_DAYS = 30
@@ -93,6 +95,18 @@ def _guest_rows(appointment):
     return guests, colleagues, removed
 
 
+def _event_link(appointment) -> str:
+    """Where the synced event can be opened: in sandbox mode the sandbox calendar (google.com
+    does not know it); nothing once the event is gone (the appointment is cancelled)."""
+    if appointment.is_cancelled or not appointment.html_link:
+        return ""
+    if settings.PORTIER_SANDBOX and appointment.source == Source.GOOGLE:
+        series = appointment.series
+        event_id = series.remote_id if series and series.remote_id else appointment.remote_id
+        return f"{reverse('sandbox:calendar')}#event-{quote(event_id)}"
+    return appointment.html_link
+
+
 @member_required
 def appointment_detail(request, pk):
     appointment = _get(request, pk)
@@ -110,6 +124,7 @@ def appointment_detail(request, pk):
             "changeable": manual.is_changeable(appointment),
             "managed_message": manual.managed_message(appointment),
             "calendar_name": manual.calendar_name(appointment),
+            "event_link": _event_link(appointment),
         },
     )
 
