@@ -21,6 +21,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "a-good-long-password"
+# The right edge of the page's own content (the top bar is shared by all pages).
+WIDEST_IN_MAIN = (
+    "Math.max(...Array.from(document.querySelectorAll('main *'),"
+    " e => e.getBoundingClientRect().right))"
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -178,6 +183,19 @@ def test_guest_rows_are_added_and_removed_and_contacts_come_by_type_ahead(tmp_pa
         assert invited == ["ann@example.org", "old@friend.example"]
         assert "dora@initech.example" in page.locator("ul.colleagues").inner_text()
         assert "zed@example.org" not in page.content()
+
+        # The other pages of this change, at the same width: a contact, its edit page, a new
+        # location (its time-zone select).
+        page.goto(served.base_url + "/contacts/")
+        page.click("text=Old Friend")
+        assert page.evaluate(WIDEST_IN_MAIN) <= 390
+        page.click("main >> text=Edit")
+        page.fill("#id_name", "Old Friend Jr.")
+        assert page.evaluate(WIDEST_IN_MAIN) <= 390
+        page.click("main button[type=submit]")
+        assert page.locator("h1").inner_text() == "Old Friend Jr."
+        page.goto(served.base_url + "/administration/locations/new/")
+        assert page.evaluate(WIDEST_IN_MAIN) <= 390
         page.close()
 
 

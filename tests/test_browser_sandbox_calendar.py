@@ -7,16 +7,11 @@ import os
 import pytest
 
 from portier.testing.server import portier_serve
-from tests.test_browser_appointments import CHROMIUM, CHROMIUM_ARGS
+from tests.test_browser_appointments import CHROMIUM, CHROMIUM_ARGS, WIDEST_IN_MAIN
 
 HOST, PASSWORD = "host@demo.example", "portier-demo"
 NOT_INHERITED = tuple(
     name for name in os.environ if name.startswith(("GOOGLE_", "PORTIER_SANDBOX", "EMAIL_"))
-)
-
-WIDEST_IN_MAIN = (
-    "Math.max(...Array.from(document.querySelectorAll('main *'),"
-    " e => e.getBoundingClientRect().right))"
 )
 
 pytestmark = [
