@@ -136,7 +136,7 @@ class BaseGuestFormSet(forms.BaseFormSet):
     def __init__(self, *args, known_emails=(), company=None, contact_names=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.contact_names = contact_names or {}
-        for form in [*self.forms, self.empty_form]:
+        for form in self.forms:
             form.known_emails = frozenset(known_emails)
             form.contact_names = self.contact_names
             form.company = company
