@@ -24,9 +24,10 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 messages: $(STAMP_RUN)
 	$(BIN)/python -m portier.lib.i18n
 
+# seeddemo quietly: serve prints the URL and the demo logins once it answers.
 run: $(STAMP_RUN) messages
 	$(BIN)/portier migrate --verbosity 0
-	$(BIN)/portier seeddemo --verbosity 0  # serve prints the demo logins once it answers
+	$(BIN)/portier seeddemo --verbosity 0
 	$(BIN)/portier serve
 
 test: $(STAMP_TEST) messages

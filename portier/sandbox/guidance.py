@@ -18,8 +18,9 @@ def first_run_text(sandbox=None) -> str:
     lines = ["", f"Portier is ready: {base + reverse('login')}"]
     if Company.objects.filter(name=DEMO_NAME).exists():
         lines += [
-            "  Demo logins (password for each: " + DEMO_PASSWORD + "):",
-            f"    {HOST_EMAIL} (host), {ADMIN_EMAIL} (admin), {RECEPTION_EMAIL} (front desk)",
+            f"  Demo logins: {HOST_EMAIL} / {DEMO_PASSWORD} (host), "
+            f"{ADMIN_EMAIL} / {DEMO_PASSWORD} (admin),",
+            f"    {RECEPTION_EMAIL} / {DEMO_PASSWORD} (front desk)",
         ]
     if settings.PORTIER_SANDBOX:
         lines += ["Sandbox mode: no Google account and no mail server needed."]

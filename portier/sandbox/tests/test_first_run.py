@@ -15,9 +15,8 @@ def test_terminal_text_names_the_url_logins_sandbox_and_mail_viewer(db, settings
     text = first_run_text(SimpleNamespace(url="http://127.0.0.1:4321"))
     base = settings.PORTIER_BASE_URL
     assert f"Portier is ready: {base}/accounts/login/" in text
-    assert "password for each: portier-demo" in text
     for login in ("host@demo.example", "admin@demo.example", "reception@demo.example"):
-        assert text.count(login) == 1
+        assert text.count(f"{login} / portier-demo") == 1
     assert "Sandbox mode" in text and "http://127.0.0.1:4321" in text
     assert f"{base}/sandbox/calendar/" in text and f"{base}/sandbox/mail/" in text
 
