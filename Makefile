@@ -4,27 +4,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
+# Errors only: a first `make run` shows Portier's own lines, not pip's chatter.
+PIP := $(BIN)/python -m pip --quiet --quiet --disable-pip-version-check
 
 .PHONY: run test screenshots lint format messages clean vendor-js vendor-axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(PIP) install --upgrade pip
 
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(PIP) install -e .
 	touch $@
 
 $(STAMP_TEST): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(PIP) install -e '.[test]'
 	touch $@ $(STAMP_RUN)
 
 messages: $(STAMP_RUN)
 	$(BIN)/python -m portier.lib.i18n
 
+# seeddemo quietly: serve prints the URL and the demo logins once it answers.
 run: $(STAMP_RUN) messages
 	$(BIN)/portier migrate --verbosity 0
-	$(BIN)/portier seeddemo
+	$(BIN)/portier seeddemo --verbosity 0
 	$(BIN)/portier serve
 
 test: $(STAMP_TEST) messages

@@ -31,7 +31,6 @@ SECRET_KEY = env_str("SECRET_KEY") or secret_from_data_dir(
 
 PORTIER_BASE_URL = env_url("PORTIER_BASE_URL", "http://127.0.0.1:8000")
 _base = urlsplit(PORTIER_BASE_URL)
-PORTIER_INVITE_ADDRESS = env_email("PORTIER_INVITE_ADDRESS", f"invite@{_base.hostname}").lower()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [_base.hostname, "127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
@@ -241,8 +240,6 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
-DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", f"portier@{_base.hostname}")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
@@ -306,6 +303,16 @@ if not PORTIER_SANDBOX:
 PORTIER_SANDBOX_GOOGLE_PORT = env_int("PORTIER_SANDBOX_GOOGLE_PORT", 0)
 if PORTIER_SANDBOX and not EMAIL_HOST:
     EMAIL_BACKEND = "portier.sandbox.mail.CatchingBackend"
+
+# The marker attendee and the sender: at the base URL's host (invite@portier.acme.com). In
+# sandbox mode readable example addresses (invite@portier.example, as the README shows, not
+# invite@127.0.0.1): the simulated Google sends nothing to the one, and the other's mail is
+# caught; with a real mail server in sandbox mode the sender stays at the host.
+_example_host = "portier.example" if PORTIER_SANDBOX else _base.hostname
+PORTIER_INVITE_ADDRESS = env_email("PORTIER_INVITE_ADDRESS", f"invite@{_example_host}").lower()
+_sender_host = _example_host if not EMAIL_HOST else _base.hostname
+DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", f"portier@{_sender_host}")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Sync: occurrences of recurring events become appointments this far ahead.
 PORTIER_SYNC_HORIZON_DAYS = env_int("PORTIER_SYNC_HORIZON_DAYS", 90)

@@ -229,6 +229,7 @@ def test_a_newcomer_tries_the_whole_story_in_the_sandbox(tmp_path, browser, scre
 
         # Delete it: exactly one cancellation.
         page.goto(base + "/sandbox/calendar/")
+        page.once("dialog", lambda dialog: dialog.accept())  # "Delete this event?"
         page.click(f"li[data-event]:has-text('{TITLE}') button:has-text('Delete')")
         page.wait_for_selector("text=The event is deleted from your sandbox calendar.")
         rows = wait_for_mails(page, base, 3)

@@ -1,6 +1,11 @@
 """Every invited guest becomes a contact of the inviting host."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
 from portier.contacts.models import Contact
+from portier.lib.errors import DomainError
 from portier.visits.models import GuestKind
 
 
@@ -31,3 +36,29 @@ def remember_guests(appointment) -> None:
         for contact in nameless:  # rare: usually nothing, one query
             contact.name = names[contact.email][:200]
             contact.save(update_fields=["name"])
+
+
+def update_contact(*, contact: Contact, name: str, email: str) -> Contact:
+    """Correct a contact's name or address. The address stays one per host's address book."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError(
+            _("%(email)s is not a valid e-mail address.") % {"email": email}, field="email"
+        ) from None
+    taken = Contact.objects.filter(host_id=contact.host_id, email=email).exclude(pk=contact.pk)
+    if taken.exists():
+        raise DomainError(
+            _("%(email)s is already one of your contacts.") % {"email": email}, field="email"
+        )
+    contact.name = " ".join((name or "").split())[:200]
+    contact.email = email
+    contact.save(update_fields=["name", "email"])
+    return contact
+
+
+def delete_contact(*, contact: Contact) -> None:
+    """Forget a contact. Appointments keep their guests; inviting the address again adds it
+    back."""
+    contact.delete()

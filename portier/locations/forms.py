@@ -1,11 +1,32 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
 
-from portier.locations.models import Location, time_zone_choices
+from portier.locations.models import Location
+from portier.locations.zones import time_zone_choices, zone_aliases
+
+
+class TimeZoneSelect(forms.Select):
+    """On a new location the browser's zone is preselected (static locations/time-zone.js);
+    without script the initial value stays."""
+
+    template_name = "locations/time_zone_select.html"
+
+    def __init__(self, *args, preselect_browser_zone=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.preselect_browser_zone = preselect_browser_zone
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.preselect_browser_zone:
+            context["aliases"] = zone_aliases()
+        return context
 
 
 class LocationForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=time_zone_choices, initial="Europe/Berlin")
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=time_zone_choices, initial="Europe/Berlin"
+    )
 
     class Meta:
         model = Location
@@ -39,6 +60,11 @@ class LocationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        zone_field = self.fields["time_zone"]
+        zone_field.choices = time_zone_choices(self.instance.time_zone if self.instance.pk else "")
+        zone_field.widget = TimeZoneSelect(
+            choices=zone_field.choices, preselect_browser_zone=not self.instance.pk
+        )
         for name, (low, high) in self.BOUNDS.items():
             field = self.fields[name]
             field.validators += [MinValueValidator(low), MaxValueValidator(high)]

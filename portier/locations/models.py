@@ -34,10 +34,6 @@ def validate_time_zone(value: str) -> None:
         )
 
 
-def time_zone_choices():
-    return [(z, z) for z in sorted(zoneinfo.available_timezones())]
-
-
 class LocationQuerySet(models.QuerySet):
     def for_company(self, company):
         return self.filter(company=company)

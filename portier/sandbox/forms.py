@@ -1,4 +1,4 @@
-import re
+from email.utils import getaddresses
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,20 +13,57 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(format=LOCAL_INPUT, **kwargs)
 
 
+def split_address_list(text: str) -> list[str]:
+    """A list as typed or pasted from a mail client: entries separated by commas, semicolons
+    or line breaks (not inside quotes or angle brackets); bare addresses also by spaces."""
+    parts, current, quoted, angled, escaped = [], [], False, False, False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\" and quoted:
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char in "<>" and not quoted:
+            angled = char == "<"
+        if char in ",;\r\n" and not quoted and not angled:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    entries = []
+    for part in (p.strip() for p in parts):
+        words = part.split()
+        if "<" not in part and '"' not in part and len(words) > 1 and all("@" in w for w in words):
+            entries.extend(words)
+        elif part:
+            entries.append(part)
+    return entries
+
+
 class AttendeesField(forms.CharField):
+    """Guests as Google's form takes them: `Peter Gibbons <peter@initech.example>`, bare
+    addresses, or a list pasted from a mail client. Cleans to (display name, address) pairs,
+    each address once."""
+
     widget = forms.Textarea(attrs={"rows": 3})
 
     def to_python(self, value):
         text = super().to_python(value)
-        emails = [e.strip().lower() for e in re.split(r"[\s,;]+", text) if e.strip()]
-        return list(dict.fromkeys(emails))
+        found = {}
+        for entry in split_address_list(text):
+            for name, address in getaddresses([entry]) or [("", "")]:
+                address = address.strip().lower() or entry  # unreadable: shown as typed
+                found.setdefault(address, name.strip().strip("'\"").strip())
+        return [(name, address) for address, name in found.items()]
 
     def validate(self, value):
         super().validate(value)
-        for email in value:
-            # Lenient like Google's form: the default invitation address is invite@127.0.0.1.
+        for _name, email in value:
+            # Lenient like Google's form: an address at a bare host (invite@localhost) is allowed.
             local, at, domain = email.rpartition("@")
-            if not at or not local or not domain or "@" in local:
+            if not at or not local or not domain or "@" in local or " " in email:
                 raise forms.ValidationError(
                     _("%(email)s is not an e-mail address."), params={"email": email}
                 )
@@ -42,7 +79,10 @@ class EventForm(forms.Form):
     attendees = AttendeesField(
         label=_("Guests"),
         required=False,
-        help_text=_("E-mail addresses, one per line or separated by commas."),
+        help_text=_(
+            "E-mail addresses, with or without names (Peter Gibbons <peter@initech.example>): "
+            "one per line, or separated by commas or semicolons as a mail client copies them."
+        ),
     )
     weekly = forms.BooleanField(label=_("Repeat weekly"), required=False)
     weeks = forms.IntegerField(

@@ -8,6 +8,7 @@ from portier.companies.management.commands.seeddemo import (
     DEMO_NAME,
     DEMO_PASSWORD,
     HOST_EMAIL,
+    RECEPTION_EMAIL,
 )
 from portier.companies.models import Company
 
@@ -18,7 +19,8 @@ def first_run_text(sandbox=None) -> str:
     if Company.objects.filter(name=DEMO_NAME).exists():
         lines += [
             f"  Demo logins: {HOST_EMAIL} / {DEMO_PASSWORD} (host), "
-            f"{ADMIN_EMAIL} / {DEMO_PASSWORD} (admin)",
+            f"{ADMIN_EMAIL} / {DEMO_PASSWORD} (admin),",
+            f"    {RECEPTION_EMAIL} / {DEMO_PASSWORD} (front desk)",
         ]
     if settings.PORTIER_SANDBOX:
         lines += ["Sandbox mode: no Google account and no mail server needed."]

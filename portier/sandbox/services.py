@@ -34,7 +34,7 @@ class EventView:
     start: datetime | date
     end: datetime | date
     location: str
-    attendees: list[str]
+    attendees: list[str]  # as the guests field shows them: `Name <address>` or the address
     weekly: bool
     weeks: int | None
     resource: dict
@@ -55,6 +55,16 @@ def _weekly(recurrence: list[str]) -> tuple[bool, int | None]:
     return False, None
 
 
+def show_address(name: str | None, email: str) -> str:
+    """`Peter Gibbons <peter@initech.example>` as a mail client writes it (quoted when the
+    name holds a comma or the like, never MIME-encoded), or the bare address."""
+    if not name:
+        return email
+    if any(char in name for char in ',;:<>@()"\\'):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{email}>"
+
+
 def event_view(resource: dict, zone: ZoneInfo) -> EventView:
     weekly, weeks = _weekly(resource.get("recurrence") or [])
     return EventView(
@@ -63,7 +73,9 @@ def event_view(resource: dict, zone: ZoneInfo) -> EventView:
         start=_when(resource["start"], zone),
         end=_when(resource["end"], zone),
         location=resource.get("location", ""),
-        attendees=[a["email"] for a in resource.get("attendees", [])],
+        attendees=[
+            show_address(a.get("displayName"), a["email"]) for a in resource.get("attendees", [])
+        ],
         weekly=weekly,
         weeks=weeks,
         resource=resource,
@@ -97,7 +109,10 @@ def event_fields(data: dict, time_zone: str, *, creating: bool) -> dict:
         "end": data["end"].isoformat(),
         "time_zone": time_zone,
         "location": data["location"] or None,
-        "attendees": [{"email": email} for email in data["attendees"]],
+        "attendees": [
+            {"email": email, "displayName": name} if name else {"email": email}
+            for name, email in data["attendees"]
+        ],
         "recurrence": recurrence or None,
     }
     if creating:

@@ -1,4 +1,5 @@
 import uuid
+from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -11,6 +12,9 @@ from portier.visits import limits
 from portier.visits.manual import NewGuest
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+CONTACTS_LIST_ID = "guest-contacts"
+CONTACTS_OFFERED = 500
+DEFAULT_DURATION = timedelta(hours=1)
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -62,17 +66,11 @@ class AppointmentForm(forms.Form):
         help_text=_("Optional. Shown to the guests in the invitation."),
     )
     host = forms.ModelChoiceField(label=_("Host"), queryset=User.objects.none(), required=False)
-    contacts = forms.ModelMultipleChoiceField(
-        label=_("Invite from your contacts"),
-        queryset=Contact.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
-        company, user = request.company, request.user
+        company = request.company
         self.fields["location"].queryset = Location.objects.for_company(company)
         if request.membership.is_admin:
             self.fields["host"].queryset = User.objects.filter(
@@ -81,11 +79,6 @@ class AppointmentForm(forms.Form):
             self.fields["host"].help_text = _("Admins may invite on behalf of any colleague.")
         else:
             del self.fields["host"]
-        contacts = Contact.objects.for_host(user)
-        if contacts.exists():
-            self.fields["contacts"].queryset = contacts
-        else:
-            del self.fields["contacts"]
         if not self.is_bound and "token" not in self.initial:
             self.initial["token"] = uuid.uuid4()
 
@@ -97,7 +90,13 @@ class GuestForm(forms.Form):
     last_name = forms.CharField(
         label=_("Last name"), max_length=limits.GUEST_NAME_PART_MAX_LENGTH, required=False
     )
-    email = forms.EmailField(label=_("E-mail"), max_length=limits.EMAIL_MAX_LENGTH, required=False)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=limits.EMAIL_MAX_LENGTH,
+        required=False,
+        # The type-ahead: the page's <datalist> of the host's contacts.
+        widget=forms.EmailInput(attrs={"list": CONTACTS_LIST_ID, "autocomplete": "off"}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -108,24 +107,39 @@ class GuestForm(forms.Form):
             return data
         if not email:
             self.add_error("email", _("Enter the guest's e-mail address."))
-        known = email and email.lower() in self.known_emails
-        if not known:  # guests already on the appointment may keep a name in one piece
-            for name in ("first_name", "last_name"):
-                if not data.get(name):
-                    self.add_error(name, _("This field is required."))
+            return data
+        if not self.needs_name(email.lower()):
+            return data
+        for name in ("first_name", "last_name"):
+            if not data.get(name):
+                self.add_error(name, _("This field is required."))
         return data
 
+    def needs_name(self, email: str) -> bool:
+        """Guests are greeted by name; colleagues (never e-mailed), guests already on the
+        appointment and contacts with a name may come with the address alone."""
+        return not (
+            email in self.known_emails
+            or email in self.contact_names
+            or (self.company is not None and self.company.is_internal_email(email))
+        )
+
     known_emails: frozenset = frozenset()
+    contact_names: dict = {}  # replaced per formset, never mutated
+    company = None
 
 
 class BaseGuestFormSet(forms.BaseFormSet):
     # The service's rule (manual.guest_infos), said before the service is asked.
     default_error_messages = {"too_many_forms": _("At most %(num)d guests per appointment.")}
 
-    def __init__(self, *args, known_emails=(), **kwargs):
+    def __init__(self, *args, known_emails=(), company=None, contact_names=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.contact_names = contact_names or {}
         for form in self.forms:
             form.known_emails = frozenset(known_emails)
+            form.contact_names = self.contact_names
+            form.company = company
 
     def guests(self) -> list[NewGuest]:
         result = []
@@ -133,20 +147,45 @@ class BaseGuestFormSet(forms.BaseFormSet):
             data = getattr(form, "cleaned_data", {})
             if not data.get("email") or (self.can_delete and self._should_delete_form(form)):
                 continue
-            result.append(NewGuest(data["email"], data["first_name"], data["last_name"]))
+            first, last = data["first_name"], data["last_name"]
+            name = "" if first or last else self.contact_names.get(data["email"].lower(), "")
+            result.append(NewGuest(data["email"], first, last, name=name))
         return result
 
 
-def guest_formset(*, data=None, initial=None, known_emails=(), extra=3):
+def guest_formset(*, data=None, initial=None, known_emails=(), company=None, contacts=()):
+    """Guest rows: one empty row to type into (the page's script adds more, up to the limit);
+    every row can be removed. `contacts` are the host's, offered by the type-ahead and naming
+    a guest typed by address alone."""
     formset_class = forms.formset_factory(
         GuestForm,
         formset=BaseGuestFormSet,
-        extra=extra,
-        can_delete=bool(initial),
+        extra=1,
+        can_delete=True,
         max_num=limits.GUESTS_MAX,
         validate_max=True,
     )
-    return formset_class(data=data, initial=initial, prefix="guests", known_emails=known_emails)
+    return formset_class(
+        data=data,
+        initial=initial,
+        prefix="guests",
+        known_emails=known_emails,
+        company=company,
+        contact_names={c.email.lower(): c.name for c in contacts if c.name},
+    )
+
+
+def offered_contacts(user) -> list[Contact]:
+    """The host's contacts for the type-ahead (the most recent first, a bounded list)."""
+    return list(Contact.objects.for_host(user).order_by("-created")[:CONTACTS_OFFERED])
+
+
+def default_times(zone, now=None) -> tuple[datetime, datetime]:
+    """A new appointment starts at the next full hour at the location and lasts one hour."""
+    local_now = (now or timezone.now()).astimezone(zone)
+    start = (local_now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    start = start.replace(tzinfo=None)
+    return start, start + DEFAULT_DURATION
 
 
 def split_name(name: str) -> tuple[str, str]:

@@ -2,27 +2,32 @@
 
 import zoneinfo
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portier.companies.tenancy import member_required
 from portier.lib.errors import DomainError
+from portier.locations.models import Location
 from portier.sync.models import Action, SyncLogEntry
 from portier.visits import listing, manual
 from portier.visits.forms import (
+    CONTACTS_LIST_ID,
     AppointmentForm,
     ListFilterForm,
+    default_times,
     guest_formset,
     local_input,
+    offered_contacts,
     split_name,
 )
-from portier.visits.manual import NewGuest
-from portier.visits.models import Appointment, GuestKind
+from portier.visits.models import Appointment, GuestKind, Source
 from portier.visits.statuses import guest_statuses, state_of
 
 IGNORED_DAYS = 30
@@ -90,6 +95,18 @@ def _guest_rows(appointment):
     return guests, colleagues, removed
 
 
+def _event_link(appointment) -> str:
+    """Where the synced event can be opened: in sandbox mode the sandbox calendar (google.com
+    does not know it); nothing once the event is gone (the appointment is cancelled)."""
+    if appointment.is_cancelled or not appointment.html_link:
+        return ""
+    if settings.PORTIER_SANDBOX and appointment.source == Source.GOOGLE:
+        series = appointment.series
+        event_id = series.remote_id if series and series.remote_id else appointment.remote_id
+        return f"{reverse('sandbox:calendar')}#event-{quote(event_id)}"
+    return appointment.html_link
+
+
 @member_required
 def appointment_detail(request, pk):
     appointment = _get(request, pk)
@@ -107,20 +124,22 @@ def appointment_detail(request, pk):
             "changeable": manual.is_changeable(appointment),
             "managed_message": manual.managed_message(appointment),
             "calendar_name": manual.calendar_name(appointment),
+            "event_link": _event_link(appointment),
         },
     )
 
 
-def _guests_from(form, formset) -> list[NewGuest]:
-    picked = [NewGuest(c.email, name=c.name) for c in form.cleaned_data.get("contacts") or []]
-    return formset.guests() + picked
-
-
-def _form_page(request, form, formset, appointment=None):
+def _form_page(request, form, formset, contacts, appointment=None):
     return render(
         request,
         "visits/form.html",
-        {"form": form, "formset": formset, "appointment": appointment},
+        {
+            "form": form,
+            "formset": formset,
+            "contacts": contacts,
+            "contacts_list_id": CONTACTS_LIST_ID,
+            "appointment": appointment,
+        },
     )
 
 
@@ -131,11 +150,29 @@ def _put_error(form, formset, exc: DomainError) -> None:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
+def _preselected_location(request) -> Location | None:
+    """The user's primary location, else the company's only one. Its zone places the default
+    start: wall-clock time at the location, as the service reads it."""
+    if request.user.primary_location is not None:
+        return request.user.primary_location
+    locations = list(Location.objects.for_company(request.company)[:2])
+    return locations[0] if len(locations) == 1 else None
+
+
 @member_required
 def appointment_create(request):
-    initial = {"location": request.user.primary_location_id, "host": request.user.pk}
+    location = _preselected_location(request)
+    zone = location.zone if location else _user_zone(request)
+    starts_at, ends_at = default_times(zone)
+    initial = {
+        "location": location.pk if location else None,
+        "host": request.user.pk,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+    }
     form = AppointmentForm(request.POST or None, request=request, initial=initial)
-    formset = guest_formset(data=request.POST or None)
+    contacts = offered_contacts(request.user)
+    formset = guest_formset(data=request.POST or None, company=request.company, contacts=contacts)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
@@ -147,7 +184,7 @@ def appointment_create(request):
                 starts_at=data["starts_at"],
                 ends_at=data["ends_at"],
                 description=data["description"],
-                guests=_guests_from(form, formset),
+                guests=formset.guests(),
                 token=data.get("token"),
                 created_by=request.user,
             )
@@ -157,7 +194,7 @@ def appointment_create(request):
             if created:
                 messages.success(request, _("Appointment created; the guests are invited."))
             return redirect("visits:detail", appointment.pk)
-    return _form_page(request, form, formset)
+    return _form_page(request, form, formset, contacts)
 
 
 def _edit_initial(appointment):
@@ -199,7 +236,14 @@ def appointment_edit(request, pk):
     form_initial, rows, known = _edit_initial(appointment)
     form = AppointmentForm(request.POST or None, request=request, initial=form_initial)
     del form.fields["token"]
-    formset = guest_formset(data=request.POST or None, initial=rows, known_emails=known, extra=2)
+    contacts = offered_contacts(request.user)
+    formset = guest_formset(
+        data=request.POST or None,
+        initial=rows,
+        known_emails=known,
+        company=request.company,
+        contacts=contacts,
+    )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
@@ -211,7 +255,7 @@ def appointment_edit(request, pk):
                 starts_at=_changed(data, form_initial, "starts_at"),
                 ends_at=_changed(data, form_initial, "ends_at"),
                 description=data["description"],
-                guests=_guests_from(form, formset),
+                guests=formset.guests(),
                 host=data.get("host"),
             )
         except DomainError as exc:
@@ -219,7 +263,7 @@ def appointment_edit(request, pk):
         else:
             messages.success(request, _("Appointment saved; guests are told what changed."))
             return redirect("visits:detail", appointment.pk)
-    return _form_page(request, form, formset, appointment)
+    return _form_page(request, form, formset, contacts, appointment)
 
 
 @member_required

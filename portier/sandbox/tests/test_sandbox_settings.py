@@ -15,15 +15,16 @@ PROBE = (
 )
 
 
-def settings_with(tmp_path, **env):
+def settings_with(tmp_path, probe=PROBE, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("GOOGLE_", "PORTIER_SANDBOX", "EMAIL_"))
+        if not k.startswith(("GOOGLE_", "PORTIER_SANDBOX", "EMAIL_", "PORTIER_BASE_URL"))
+        and k not in ("PORTIER_INVITE_ADDRESS", "DEFAULT_FROM_EMAIL")
         and k != "DJANGO_SETTINGS_MODULE"
     }
     result = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", probe],
         env={
             **clean,
             "DJANGO_SETTINGS_MODULE": "portier.settings",
@@ -74,3 +75,32 @@ def test_sandbox_mode(tmp_path, env, sandbox, backend):
         assert email_backend == backend
     if not sandbox:
         assert email_backend != "portier.sandbox.mail.CatchingBackend"
+
+
+ADDRESSES = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps([s.PORTIER_INVITE_ADDRESS, s.DEFAULT_FROM_EMAIL]))"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "invite", "sender"),
+    [
+        # make run: readable example addresses, as the README shows, not invite@127.0.0.1.
+        ({}, "invite@portier.example", "portier@portier.example"),
+        # Sandbox mode with a real mail server: the sender is at the base URL's host.
+        ({"EMAIL_HOST": "smtp.example.com"}, "invite@portier.example", "portier@127.0.0.1"),
+        (
+            {"PORTIER_SANDBOX": "false", "PORTIER_BASE_URL": "https://portier.acme.example"},
+            "invite@portier.acme.example",
+            "portier@portier.acme.example",
+        ),
+        (
+            {"PORTIER_INVITE_ADDRESS": "Visits@Acme.example", "DEFAULT_FROM_EMAIL": "p@acme.test"},
+            "visits@acme.example",
+            "p@acme.test",
+        ),
+    ],
+)
+def test_invitation_address_and_sender(tmp_path, env, invite, sender):
+    assert settings_with(tmp_path, probe=ADDRESSES, **env) == [invite, sender]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from portier.invitations.models import Notification, Status
 from portier.sync.models import Action, SyncLogEntry
 from portier.visits.models import Appointment, GuestKind
-from portier.visits.services import GuestInfo
+from portier.visits.services import GuestInfo, cancel_appointment
 from portier.visits.tests.helpers import appointment, calendar_of, synced
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,10 @@ def test_queued_invitation(bob_client, bob, acme_hq):
     assert "invitation queued" in body
 
 
-def test_synced_appointment_is_read_only_with_a_link_and_its_sync_log(bob_client, bob, acme_hq):
+def test_synced_appointment_is_read_only_with_a_link_and_its_sync_log(
+    bob_client, bob, acme_hq, settings
+):
+    settings.PORTIER_SANDBOX = False  # real Google: its own link
     made = synced(bob, acme_hq, title="Board meeting")
     SyncLogEntry.objects.create(
         company=bob.company,
@@ -117,3 +120,30 @@ def test_bob_gets_404_for_alices_appointment_alice_sees_bobs(
     assert bob_client.get(reverse("visits:detail", args=[alices.pk])).status_code == 404
     assert alice_client.get(reverse("visits:detail", args=[bobs.pk])).status_code == 200
     assert Appointment.objects.count() == 2
+
+
+def test_in_sandbox_mode_the_event_opens_in_the_sandbox_calendar(
+    bob_client, bob, acme_hq, settings
+):
+    settings.PORTIER_SANDBOX = True
+    made = synced(bob, acme_hq, title="Board")
+    body = bob_client.get(reverse("visits:detail", args=[made.pk])).content.decode()
+    link = f'href="{reverse("sandbox:calendar")}#event-evt-Board" id="open-event"'
+    assert link in body and "calendar.google.com" not in body
+
+
+def test_outside_sandbox_mode_the_event_opens_in_google_calendar(
+    bob_client, bob, acme_hq, settings
+):
+    settings.PORTIER_SANDBOX = False
+    made = synced(bob, acme_hq, title="Board")
+    body = bob_client.get(reverse("visits:detail", args=[made.pk])).content.decode()
+    assert 'href="https://calendar.google.com/calendar/event?eid=abc123" target="_blank"' in body
+
+
+def test_once_the_event_is_gone_there_is_no_link_to_it(bob_client, bob, acme_hq, settings):
+    settings.PORTIER_SANDBOX = True
+    made = synced(bob, acme_hq, title="Board")
+    cancel_appointment(appointment=made, reason="event deleted")
+    body = bob_client.get(reverse("visits:detail", args=[made.pk])).content.decode()
+    assert 'id="open-event"' not in body and "Open the event in" not in body

@@ -7,7 +7,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from portier.contacts.models import Contact
 from portier.lib.errors import DomainError
 from portier.testing.factories import PASSWORD
 from portier.visits import limits, manual
@@ -88,15 +87,12 @@ def test_the_form_refuses_51_guests(bob, acme_hq):
     assert not Appointment.objects.exists()
 
 
-def test_the_form_counts_picked_contacts_by_the_services_rule(bob, acme_hq):
-    """50 typed guests plus contacts: the service's one rule decides, the form shows it."""
-    contact = Contact.objects.create(
-        company=bob.company, host=bob, email="carl@example.com", name="Carl"
-    )
+def test_the_form_takes_50_guests_in_rows_added_on_the_page(bob, acme_hq):
+    """Rows the page's script adds (TOTAL_FORMS grows) count up to the limit itself."""
     guests = [("G", str(i), f"g{i}@example.org") for i in range(limits.GUESTS_MAX)]
-    response = client_of(bob).post(NEW, form_data(acme_hq, guests=guests, contacts=[contact.pk]))
-    assert response.context["formset"].non_form_errors() == ["At most 50 guests per appointment."]
-    assert not Appointment.objects.exists()
+    response = client_of(bob).post(NEW, form_data(acme_hq, guests=guests))
+    assert response.status_code == 302
+    assert Appointment.objects.get().guests.count() == limits.GUESTS_MAX
 
 
 def test_the_form_refuses_a_long_description_in_german(bob, acme_hq):

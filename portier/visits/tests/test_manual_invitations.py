@@ -152,22 +152,6 @@ def test_invalid_forms_say_what_is_wrong(bob_client, acme_hq, change, field, mes
     assert not Appointment.objects.exists()
 
 
-def test_pick_guests_from_contacts(bob_client, bob, acme_hq):
-    from portier.contacts.models import Contact
-
-    contact = Contact.objects.create(
-        company=bob.company, host=bob, email="old@friend.example", name="Old Friend"
-    )
-    data = form_data(acme_hq, guests=[("Ann", "Arbor", "ann@example.org")])
-    data["contacts"] = [contact.pk]
-    bob_client.post(NEW, data)
-    made = Appointment.objects.get()
-    assert sorted(made.guests.values_list("email", "name")) == [
-        ("ann@example.org", "Ann Arbor"),
-        ("old@friend.example", "Old Friend"),
-    ]
-
-
 def _create(client, location, capture, **kwargs):
     with capture(execute=True):
         client.post(NEW, form_data(location, **kwargs))

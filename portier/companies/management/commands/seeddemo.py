@@ -19,6 +19,7 @@ class Command(BaseCommand):
     help = "Create the demo company on first start (idempotent) and print the demo logins."
 
     def handle(self, *args, **opts):
+        self.verbosity = opts["verbosity"]
         migrate_if_needed(self.stderr)  # outside the transaction: SQLite cannot migrate in one
         with transaction.atomic():
             self.seed()
@@ -62,9 +63,10 @@ class Command(BaseCommand):
                 name="Rita Rezeption",
                 password=DEMO_PASSWORD,
             )
-            self.stdout.write("Seeded the demo company Demo GmbH.")
-        if not Company.objects.filter(name=DEMO_NAME).exists():
-            return
+            if self.verbosity:
+                self.stdout.write("Seeded the demo company Demo GmbH.")
+        if not self.verbosity or not Company.objects.filter(name=DEMO_NAME).exists():
+            return  # `make run` passes --verbosity 0: serve prints the logins when it is up
         url = settings.PORTIER_BASE_URL + reverse("login")
         self.stdout.write(
             f"\nPortier is at {url}\n"

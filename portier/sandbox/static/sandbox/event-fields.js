@@ -12,3 +12,19 @@ document.addEventListener("click", function (event) {
     box.value = (box.value.trim() ? box.value.trim() + "\n" : "") + address;
   }
 });
+
+// "Number of dates" belongs to a repeating event: shown only while "Repeat weekly" is ticked.
+// (Without script it always shows; the form ignores it for a single event.)
+(function () {
+  var weekly = document.getElementById("id_weekly");
+  var weeks = document.querySelector("[data-field='weeks']");
+  if (!weekly || !weeks) {
+    return;
+  }
+  function sync() {
+    weeks.hidden = !weekly.checked;
+    weeks.style.display = weekly.checked ? "" : "none"; // .field's display:flex beats [hidden]
+  }
+  weekly.addEventListener("change", sync);
+  sync();
+})();
