@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from portier.integrations.base import CursorExpired, ProviderError, RemoteEvent
 from portier.integrations.models import Calendar, Connection, Status
 from portier.integrations.services import provider_for, record_provider_error, store_tokens
+from portier.locations.codes import without_code
 from portier.locations.placement import resolve_location
 from portier.sync import log as sync_log
 from portier.sync import notices, reasons
@@ -261,17 +262,19 @@ def _place(calendar: Calendar, link: SyncedEvent, event: RemoteEvent, provider=N
             code=reasons.NO_OUTSIDE_GUESTS,
         )
         return
-    title = event.title.strip() or _("(no title)")
     placement = _placement(calendar, event, appointment)
     location = placement["location"]
+    # Guests read neither the location code tag nor a code alone in the location field.
+    code = placement["location_code"] or placement["held_code"]
+    title = without_code(event.title, code) or _("(no title)")
     timing = timing_of(event, location_zone=location.time_zone)
-    series = _series(calendar, event, connection.user, provider) if event.series_id else None
+    series = _series(calendar, event, connection.user, provider, title) if event.series_id else None
     source = {
         "connection": connection,
         "calendar": calendar,
         "remote_id": event.remote_id,
         "html_link": event.html_link[:1000],
-        "location_text": event.location[:500],
+        "location_text": without_code(event.location, code)[:500],
     }
     if appointment is None:
         try:
@@ -393,7 +396,7 @@ def _held(calendar: Calendar, event: RemoteEvent, appointment: Appointment) -> N
     notices.invalid_code(calendar=calendar, appointment=appointment, event=event)
 
 
-def _series(calendar: Calendar, event: RemoteEvent, host, provider=None) -> Series:
+def _series(calendar: Calendar, event: RemoteEvent, host, provider=None, title="") -> Series:
     company = calendar.connection.company
     series, created = Series.objects.get_or_create(
         company=company,
@@ -401,13 +404,13 @@ def _series(calendar: Calendar, event: RemoteEvent, host, provider=None) -> Seri
         defaults={
             "host": host,
             "remote_id": event.series_id,
-            "title": event.title[:300],
+            "title": title[:300],
             "time_zone": (event.start.time_zone if event.start else "") or calendar.time_zone,
         },
     )
     changed = []
-    if series.title != event.title[:300]:
-        series.title = event.title[:300]
+    if series.title != title[:300]:
+        series.title = title[:300]
         changed.append("title")
     if not series.rule and provider is not None:
         # Occurrences do not carry the rule; the series itself does (one request per series),
