@@ -44,7 +44,7 @@ def arrival(visit, *, checked_in_by=None) -> None:
             guest=guest,
             data={
                 "template": ARRIVAL_MAIL,
-                "language": user.language or appointment.company.language,
+                "language": user.mail_language(appointment.company),
                 "visit_id": visit.pk,
                 "context": {
                     "guest_name": guest.name or guest.email,

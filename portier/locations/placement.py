@@ -71,7 +71,7 @@ def invalid_code_mail_context(
     location, else TIME_ZONE), or a date for an all-day event. It is formatted here, in the host's
     language (host.language, else the company's). link: optional, e.g. the appointment's page.
     """
-    language = getattr(host, "language", "") or company.language
+    language = host.mail_language(company) if host is not None else company.language
     if time_zone is None:
         primary = getattr(host, "primary_location", None)
         time_zone = primary.time_zone if primary else settings.TIME_ZONE
