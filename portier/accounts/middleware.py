@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 
 from portier.accounts.sessions import note_session
@@ -15,10 +16,19 @@ class UserLanguageMiddleware:
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language
+        elif user and user.is_authenticated:
+            _remember_browser_language(user, getattr(request, "LANGUAGE_CODE", ""))
         response = self.get_response(request)
         if language:
             response.headers.setdefault("Content-Language", language)
         return response
+
+
+def _remember_browser_language(user, language: str) -> None:
+    """A user without a chosen language gets e-mails in the language their browser asks for."""
+    if language and language != user.browser_language:
+        get_user_model().objects.filter(pk=user.pk).update(browser_language=language)
+        user.browser_language = language
 
 
 class UserTimeZoneMiddleware:

@@ -39,6 +39,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Leave empty to follow your browser."),
     )
+    # The browser's language when `language` is empty, as last seen: e-mails follow it too.
+    browser_language = models.CharField(max_length=8, blank=True)
     primary_location = models.ForeignKey(
         "locations.Location",
         verbose_name=_("primary location"),
@@ -67,6 +69,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+    def mail_language(self, company=None) -> str:
+        """The language of e-mails to this user: theirs, else their browser's, else the
+        company's default."""
+        company = company or getattr(getattr(self, "membership", None), "company", None)
+        fallback = getattr(company, "language", "") or settings.LANGUAGE_CODE
+        return self.language or self.browser_language or fallback
 
     @property
     def company(self):

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +20,8 @@ def profile(request):
             form, lambda: services.update_profile(user=request.user, **form.cleaned_data)
         )
         if user:
+            if user.language:  # the message speaks the language just chosen
+                translation.activate(user.language)
             messages.success(request, _("Your profile was saved."))
             return redirect("accounts:profile")
     return _render_profile(request, form=form)

@@ -74,7 +74,9 @@ class GuestOut(Schema):
 class SyncLogOut(Schema):
     created: datetime
     action: str
-    reason: str
+    reason: str  # a sentence in the caller's language
+    code: str  # the reason as a stable code ("" for free text); params fill it in
+    params: dict
     calendar: str | None
 
 
@@ -228,7 +230,9 @@ def _detail(appointment: Appointment) -> dict:
             {
                 "created": e.created,
                 "action": e.action,
-                "reason": e.reason,
+                "reason": e.details,
+                "code": e.code,
+                "params": e.params,
                 "calendar": e.calendar.name if e.calendar else None,
             }
             for e in log

@@ -1,10 +1,11 @@
 """The arrival notice: the host (and the appointment's creator, if someone else) learns by
 e-mail, through the outbox, that a guest has arrived. One row per recipient and check-in."""
 
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from portier.invitations import host_notices
 from portier.invitations.models import Kind
+from portier.lib import dates
 
 ARRIVAL_MAIL = "guest-arrived"
 
@@ -43,14 +44,14 @@ def arrival(visit, *, checked_in_by=None) -> None:
             guest=guest,
             data={
                 "template": ARRIVAL_MAIL,
-                "language": user.language or appointment.company.language,
+                "language": user.mail_language(appointment.company),
                 "visit_id": visit.pk,
                 "context": {
                     "guest_name": guest.name or guest.email,
                     "guest_company": guest.company_name,
                     "guest_email": guest.email,
                     "location_name": location.name,
-                    "time": dateformat.format(local, "H:i"),
+                    "time": dates.time(local),
                     "time_zone": location.time_zone,
                     "title": appointment.title,
                     "recipient_name": user.name or user.email,

@@ -122,7 +122,7 @@ def decline(*, guest) -> Guest:
 def _tell_host(guest) -> None:
     appointment = guest.appointment
     host = appointment.host
-    language = host.language or appointment.company.language or "en"
+    language = host.mail_language(appointment.company)
     with translation.override(language):
         when = formatting.when(appointment.fingerprint, appointment.location.zone)
     host_notices.write(

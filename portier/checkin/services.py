@@ -11,12 +11,13 @@ import re
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portier.checkin import notices
 from portier.checkin.models import Via, Visit
 from portier.invitations.formatting import day as format_day
+from portier.lib import dates
 from portier.lib.errors import DomainError
 from portier.visits.models import CHECK_IN_ALPHABET, Guest, GuestKind
 
@@ -83,7 +84,7 @@ def window(guest: Guest) -> tuple[datetime, datetime]:
 
 def _when(value: datetime, location) -> dict:
     local = timezone.localtime(value, location.zone)
-    return {"date": format_day(local.date()), "time": dateformat.format(local, "H:i")}
+    return {"date": format_day(local.date()), "time": dates.time(local)}
 
 
 def _where_and_when(guest: Guest) -> dict:

@@ -18,6 +18,7 @@ from portier.checkin import services, states, walk_ins
 from portier.checkin.access import desk_location, front_desk_locations, front_desk_required
 from portier.checkin.forms import CheckOutAtForm, CodeForm, SearchForm, WalkInForm
 from portier.checkin.models import Via, Visit
+from portier.lib import dates
 from portier.lib.errors import DomainError
 from portier.visits import limits
 from portier.visits.models import Guest, GuestKind
@@ -169,7 +170,7 @@ def check_out(request, location_id):
     messages.success(
         request,
         _("%(guest)s is checked out (%(time)s).")
-        % {"guest": _name(guest), "time": when.strftime("%H:%M")},
+        % {"guest": _name(guest), "time": dates.time(when)},
     )
     return redirect(_desk_url(location, guest))
 

@@ -216,7 +216,7 @@ def _notify_reconnect_needed(connection: Connection) -> None:
         recipient=user.email,
         data={
             "template": "reconnect-needed",
-            "language": user.language or connection.company.language,
+            "language": user.mail_language(connection.company),
             "connection_id": connection.pk,
             "context": {
                 "user": {"name": user.name, "email": user.email},

@@ -6,10 +6,11 @@ from datetime import date, datetime, timedelta
 from urllib.parse import quote_plus
 
 import icalendar
-from django.utils import dateformat
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from portier.lib import dates
 
 TEXT_MAX = 300
 DESCRIPTION_MAX = 2000
@@ -23,12 +24,7 @@ def clip(value: str, limit: int = TEXT_MAX) -> str:
 
 
 def day(value: date) -> str:
-    # Translators: a date in PHP/Django date() format, e.g. "Monday, 30 November 2026"
-    return dateformat.format(value, _("l, j F Y"))
-
-
-def _time(value: datetime) -> str:
-    return dateformat.format(value, "H:i")
+    return dates.date(value)
 
 
 def zone_of(fp: dict, fallback: zoneinfo.ZoneInfo) -> zoneinfo.ZoneInfo:
@@ -42,15 +38,10 @@ def when(fp: dict, zone: zoneinfo.ZoneInfo) -> str:
     if fp["all_day"] and fp.get("start_date"):
         first = date.fromisoformat(fp["start_date"])
         last = date.fromisoformat(fp["end_date"] or fp["start_date"]) - timedelta(days=1)
-        if last <= first:
-            return _("%(date)s (all day)") % {"date": day(first)}
-        return _("%(first)s to %(last)s (all day)") % {"first": day(first), "last": day(last)}
+        return _("%(date)s (all day)") % {"date": dates.date_range(first, last)}
     start = datetime.fromisoformat(fp["starts_at"]).astimezone(zone)
     end = datetime.fromisoformat(fp["ends_at"]).astimezone(zone)
-    zone_name = f"{zone.key}, {start.tzname()}"
-    if start.date() == end.date():
-        return f"{day(start)}, {_time(start)}–{_time(end)} ({zone_name})"
-    return f"{day(start)}, {_time(start)} – {day(end)}, {_time(end)} ({zone_name})"
+    return f"{dates.time_range(start, end)} ({zone.key}, {start.tzname()})"
 
 
 def duration(fp: dict) -> str:
@@ -77,17 +68,21 @@ def duration(fp: dict) -> str:
 
 def place(fp: dict) -> dict:
     lines = [clip(line, 200) for line in fp["location_address"].splitlines() if line.strip()]
+    room = fp.get("location_text") or ""
     query = ", ".join(lines) or fp["location_name"]
     return {
         "name": clip(fp["location_name"], 200),
+        "room": clip(room, 200),  # as the host typed it next to the code: "Raum 4.12"
         "address_lines": lines[:6],
-        "one_line": f"{clip(fp['location_name'], 200)}, {', '.join(lines)}" if lines else "",
+        "one_line": ", ".join(
+            [clip(fp["location_name"], 200), *filter(None, [clip(room, 200)]), *lines]
+        ),
         "map_url": "https://www.openstreetmap.org/search?query=" + quote_plus(query),
     }
 
 
 TIME_KEYS = ("starts_at", "ends_at", "all_day", "start_date", "end_date")
-PLACE_KEYS = ("location_id", "location_name", "location_address")
+PLACE_KEYS = ("location_id", "location_name", "location_address", "location_text")
 
 
 def changes(before: dict, after: dict, *, zone_before, zone_after, keys=None) -> list[dict]:

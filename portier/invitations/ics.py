@@ -64,7 +64,8 @@ def _event(
     address = ", ".join(
         line.strip() for line in fp["location_address"].splitlines() if line.strip()
     )
-    event.add("location", f"{fp['location_name']}, {address}" if address else fp["location_name"])
+    room = " ".join((fp.get("location_text") or "").split())[:200]
+    event.add("location", ", ".join(filter(None, [fp["location_name"], room, address])))
     event.add("description", url)
     event.add("url", url)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")

@@ -163,6 +163,16 @@ def _after_commit(rows: list) -> None:
         transaction.on_commit(_enqueue_delivery)
 
 
+def _tally(change, rows: list) -> None:
+    """Tell the caller (the sync log) how many e-mails of each kind the change queued."""
+    written = [r for r in rows if r]
+    change.extra["emails"] = {
+        "invited": sum(r.kind in INVITING for r in written),
+        "updated": sum(r.kind == Kind.UPDATE for r in written),
+        "cancelled": sum(r.kind in (Kind.CANCELLATION, Kind.SERIES_CANCELLATION) for r in written),
+    }
+
+
 def is_past(appointment, now=None) -> bool:
     return appointment.ends_at <= (now or timezone.now())
 
@@ -191,6 +201,7 @@ def appointment_changed(*, appointment, change) -> None:
     if change.kind == "cancelled":
         if series is None or series.status != AppointmentStatus.CANCELLED:
             rows += [_cancel(appointment, g, change.version, removed=False) for g in current]
+        _tally(change, rows)
         return _after_commit(rows)
     if appointment.is_cancelled:
         return None
@@ -209,6 +220,7 @@ def appointment_changed(*, appointment, change) -> None:
         guest = guests.get(email)
         if guest is not None and is_guest_address(email, company=company, host=host):
             rows.append(_cancel(appointment, guest, change.version, removed=True))
+    _tally(change, rows)
     return _after_commit(rows)
 
 

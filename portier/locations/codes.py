@@ -129,3 +129,23 @@ def find_code(
         if is_meant_as_code(word, source, form):
             return CodeMatch(word.upper(), source, form, known=False)
     return None
+
+
+def without_code(text: str, code: str) -> str:
+    """The text a guest reads: `text` less the location code tag (`#MUC1`, `[MUC1]`, or the
+    code as the whole field), so "[MUC1] Workshop" reads "Workshop" and "#MUC1 Raum 4.12" reads
+    "Raum 4.12". Other text, links included, stays as typed."""
+    text = text or ""
+    if not code:
+        return text.strip()
+    if text.strip().upper() == code.upper():
+        return ""
+    wanted = code.upper()
+
+    def drop(match: re.Match) -> str:
+        word = match.group("hash") or match.group("bracket")
+        return "" if word.upper() == wanted else match.group(0)
+
+    cleaned = MARKED_RE.sub(drop, text)
+    cleaned = " ".join(cleaned.split())
+    return cleaned.strip(" ,;·-–—|:/")

@@ -6,9 +6,10 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from portier.companies.models import Membership, Role
+from portier.lib import dates
 from portier.locations.codes import CodeMatch, find_code
 from portier.locations.models import Location
 
@@ -46,11 +47,11 @@ def one_line(address: str) -> str:
 
 
 def format_start(event_start: dt.datetime | dt.date, time_zone: str) -> str:
-    """In the active language: "March 12, 2025, 10 a.m. (Europe/Berlin)" or, all-day, a date."""
+    """In the active language: "Thu, 12 Mar 2025, 10:00 (Europe/Berlin)" or, all-day, a date."""
     if not isinstance(event_start, dt.datetime):
-        return formats.date_format(event_start, "DATE_FORMAT")
+        return dates.date(event_start)
     local = timezone.localtime(event_start, zoneinfo.ZoneInfo(time_zone))
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({time_zone})"
+    return f"{dates.date_time(local)} ({time_zone})"
 
 
 def invalid_code_mail_context(
@@ -70,7 +71,7 @@ def invalid_code_mail_context(
     location, else TIME_ZONE), or a date for an all-day event. It is formatted here, in the host's
     language (host.language, else the company's). link: optional, e.g. the appointment's page.
     """
-    language = getattr(host, "language", "") or company.language
+    language = host.mail_language(company) if host is not None else company.language
     if time_zone is None:
         primary = getattr(host, "primary_location", None)
         time_zone = primary.time_zone if primary else settings.TIME_ZONE

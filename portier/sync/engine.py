@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 
 from portier.integrations.models import Calendar, Connection, Status
 from portier.integrations.services import provider_for, record_provider_error, store_tokens
+from portier.locations.codes import without_code
 from portier.sources.base import CalendarClient, CursorExpired, ProviderError, RemoteEvent
 from portier.sync import log as sync_log
+from portier.sync import reasons
 from portier.sync.events import (
     classify_attendees,
     is_marked,
@@ -150,7 +152,8 @@ def apply_event(
             action=Action.ERROR,
             remote_id=event.remote_id,
             title=event.title,
-            reason=event.problem,
+            code=reasons.UNREADABLE,
+            params={"detail": event.problem.removeprefix("unreadable event data: ")},
         )
         return
     link = (
@@ -160,25 +163,24 @@ def apply_event(
     )
     if event.is_cancelled:
         if link and link.marked:
-            reason = _("occurrence cancelled") if event.series_id else _("event deleted")
-            _unlink(link, reason=reason)
+            code = reasons.OCCURRENCE_CANCELLED if event.series_id else reasons.EVENT_DELETED
+            _unlink(link, code=code)
         return
     if not is_marked(event) or event.start is None:
         if link and link.marked:
-            _unlink(link, reason=_("invitation address removed from the event"))
+            _unlink(link, code=reasons.MARKER_REMOVED)
         return
     if not is_organized_inside(event, calendar=calendar):
         # Someone outside put the marker on the host's calendar (an invitation of theirs):
         # Portier must not write to people in the company's name for them.
-        reason = _("organized outside your company")
         if link and link.marked:
-            _unlink(link, reason=reason)
+            _unlink(link, code=reasons.OUTSIDE_ORGANIZER)
         sync_log.record(
             calendar=calendar,
             action=Action.IGNORED,
             remote_id=event.remote_id,
             title=event.title,
-            reason=reason,
+            code=reasons.OUTSIDE_ORGANIZER,
         )
         return
     starts_at = start_instant(event.start, calendar.time_zone)
@@ -200,7 +202,7 @@ def apply_event(
                 action=Action.IGNORED,
                 remote_id=event.remote_id,
                 title=event.title,
-                reason=_("the event is in the past"),
+                code=reasons.IN_THE_PAST,
             )
             return
         if event.series_id and starts_at > horizon_end(now):
@@ -250,24 +252,28 @@ def _place(
             action=Action.IGNORED,
             remote_id=event.remote_id,
             title=event.title,
-            reason=_("the event has no guests from outside the company"),
+            code=reasons.NO_OUTSIDE_GUESTS,
         )
         return
-    title = event.title.strip() or _("(no title)")
     placement = placement_of(calendar, event, appointment)
     location = placement["location"]
+    # Guests read neither the location code tag nor a code alone in the location field.
+    code = placement["location_code"] or placement["held_code"]
+    title = without_code(event.title, code) or _("(no title)")
     timing = timing_of(event, location_zone=location.time_zone)
-    series = series_of(calendar, event, connection.user, provider) if event.series_id else None
+    series = (
+        series_of(calendar, event, connection.user, provider, title) if event.series_id else None
+    )
     source: dict[str, Any] = {
         "connection": connection,
         "calendar": calendar,
         "remote_id": event.remote_id,
         "html_link": event.html_link[:1000],
-        "location_text": event.location[:500],
+        "location_text": without_code(event.location, code)[:500],
     }
     if appointment is None:
         try:
-            appointment, _change = visits.create_appointment(  # its own savepoint
+            appointment, change = visits.create_appointment(  # its own savepoint
                 company=company,
                 host=connection.user,
                 title=title,
@@ -299,6 +305,7 @@ def _place(
             appointment=appointment,
         )
         held(calendar, event, appointment)
+        sync_log.record_emails(calendar, event.remote_id, appointment, change)
         return
     if link.appointment_id != appointment.pk:
         link.appointment = appointment
@@ -319,22 +326,28 @@ def _place(
     held(calendar, event, appointment)
     if change.kind == "unchanged":
         return
-    reason = ", ".join(change.changed)
-    if change.added:
-        reason = ", ".join(filter(None, [reason, _("guests added")]))
-    if change.removed:
-        reason = ", ".join(filter(None, [reason, _("guests removed")]))
+    params: dict[str, Any] = {"fields": list(change.changed)}
+    params.update(added=len(change.added), removed=len(change.removed))
+    if change.released:
+        action, code = Action.RELEASED, reasons.RELEASED
+        params = {"location": location.name}
+    elif change.kind == "created":
+        action, code, params = Action.PICKED_UP, "", {}
+    else:
+        action, code = Action.UPDATED, reasons.CHANGED
     sync_log.record(
         calendar=calendar,
-        action=Action.PICKED_UP if change.kind == "created" else Action.UPDATED,
+        action=action,
         remote_id=event.remote_id,
         title=title,
-        reason=reason,
+        code=code,
+        params=params,
         appointment=appointment,
     )
+    sync_log.record_emails(calendar, event.remote_id, appointment, change)
 
 
-def _unlink(link: SyncedEvent, *, reason: str) -> None:
+def _unlink(link: SyncedEvent, *, code: str) -> None:
     """This calendar no longer shows the marked event. The appointment is cancelled once no
     calendar of the company shows it any more; otherwise another calendar takes it over."""
     link.marked = False
@@ -350,15 +363,16 @@ def _unlink(link: SyncedEvent, *, reason: str) -> None:
     heir = next((o for o in others if o.calendar.connection.is_active), None)
     calendar = link.calendar
     if heir is None:
-        visits.cancel_appointment(appointment=appointment, reason=reason)
+        change = visits.cancel_appointment(appointment=appointment, reason=code)
         sync_log.record(
             calendar=calendar,
             action=Action.CANCELLED,
             remote_id=link.remote_id,
             title=appointment.title,
-            reason=reason,
+            code=code,
             appointment=appointment,
         )
+        sync_log.record_emails(calendar, link.remote_id, appointment, change)
         return
     if appointment.calendar_id == calendar.pk:
         connection = heir.calendar.connection
@@ -378,4 +392,4 @@ def _cancel_missing(calendar: Calendar, seen: set[str], *, now: datetime) -> Non
         .exclude(remote_id__in=seen)
     )
     for link in missing:
-        _unlink(link, reason=_("event deleted"))
+        _unlink(link, code=reasons.EVENT_DELETED)

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portier.sync import reasons
+
 
 class SyncedEvent(models.Model):
     """Our memory of one marked remote event (or occurrence) in one calendar.
@@ -44,13 +46,31 @@ class Action(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
     IGNORED = "ignored", _("ignored")
     HELD = "held", _("held for an invalid location code")
-    EMAILED = "emailed", _("e-mails sent")
+    RELEASED = "released", _("hold released")
+    EMAILED = "emailed", _("guests e-mailed")
     ERROR = "error", _("error")
 
 
 class SyncLogEntryQuerySet(models.QuerySet):
     def for_company(self, company):
         return self.filter(company=company)
+
+    def still_ignored(self):
+        """Ignored or held events that nothing happened to since: a later line of the same
+        event that is neither (picked up, released, …) means it is no longer ignored, and a
+        hold whose appointment is placed now is over."""
+        later = SyncLogEntry.objects.filter(
+            calendar=models.OuterRef("calendar"),
+            remote_id=models.OuterRef("remote_id"),
+            created__gte=models.OuterRef("created"),
+            pk__gt=models.OuterRef("pk"),
+        ).exclude(action__in=(Action.IGNORED, Action.HELD, Action.ERROR))
+        placed = models.Q(action=Action.HELD, appointment__held_code="")
+        return (
+            self.filter(action__in=(Action.IGNORED, Action.HELD))
+            .exclude(placed)
+            .exclude(models.Exists(later))
+        )
 
 
 class SyncLogEntry(models.Model):
@@ -71,6 +91,10 @@ class SyncLogEntry(models.Model):
     remote_id = models.CharField(max_length=1024, blank=True)
     title = models.CharField(max_length=300, blank=True)
     action = models.CharField(max_length=12, choices=Action.choices)
+    # Why, as a code and parameters (portier.sync.reasons), said in the reader's language;
+    # reason keeps text that no code covers (rows older than the codes).
+    code = models.CharField(max_length=40, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     reason = models.CharField(max_length=500, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -82,3 +106,8 @@ class SyncLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.action}: {self.title}"
+
+    @property
+    def details(self) -> str:
+        """The reason as a sentence in the active language."""
+        return reasons.sentence(self.code, self.params) if self.code else self.reason

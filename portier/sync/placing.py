@@ -1,12 +1,10 @@
 """Where a marked event's appointment goes, its series, and the hold for a wrong code."""
 
-from django.utils.translation import gettext as _
-
 from portier.integrations.models import Calendar
 from portier.locations.placement import resolve_location
 from portier.sources.base import CalendarClient, RemoteEvent
 from portier.sync import log as sync_log
-from portier.sync import notices
+from portier.sync import notices, reasons
 from portier.sync.models import Action
 from portier.visits.models import Appointment, Series
 
@@ -38,15 +36,22 @@ def held(calendar: Calendar, event: RemoteEvent, appointment: Appointment) -> No
         action=Action.HELD,
         remote_id=event.remote_id,
         title=appointment.title,
-        reason=_("unknown location code %(code)s") % {"code": appointment.held_code},
+        code=reasons.UNKNOWN_CODE,
+        params={"code": appointment.held_code},
         appointment=appointment,
     )
     notices.invalid_code(calendar=calendar, appointment=appointment, event=event)
 
 
 def series_of(
-    calendar: Calendar, event: RemoteEvent, host, provider: CalendarClient | None = None
+    calendar: Calendar,
+    event: RemoteEvent,
+    host,
+    provider: CalendarClient | None = None,
+    title: str = "",
 ) -> Series:
+    """The event's series, its title (as guests read it: `title`) and rule kept current."""
+    title = title or event.title
     company = calendar.connection.company
     series, created = Series.objects.get_or_create(
         company=company,
@@ -54,13 +59,13 @@ def series_of(
         defaults={
             "host": host,
             "remote_id": event.series_id,
-            "title": event.title[:300],
+            "title": title[:300],
             "time_zone": (event.start.time_zone if event.start else "") or calendar.time_zone,
         },
     )
     changed = []
-    if series.title != event.title[:300]:
-        series.title = event.title[:300]
+    if series.title != title[:300]:
+        series.title = title[:300]
         changed.append("title")
     if not series.rule and provider is not None:
         # Occurrences do not carry the rule; the series itself does (one request per series),

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from math import ceil
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models import prefetch_related_objects as prefetch
 
 from portier.visits.limits import DB_INT_MAX
-from portier.visits.models import Appointment, Guest
+from portier.visits.models import Appointment, AppointmentStatus, Guest
 from portier.visits.statuses import Summary, summaries
 
 PER_PAGE = 50
@@ -52,8 +52,9 @@ class Row:
 class Page:
     rows: list[Row]
     number: int
-    upcoming: int  # how many upcoming appointments match, on all pages
+    upcoming: int  # how many upcoming appointments match, on all pages (paging counts these)
     has_next: bool
+    upcoming_active: int = 0  # of those, the ones not cancelled (what the page says)
 
     @property
     def has_previous(self) -> bool:
@@ -75,7 +76,10 @@ def page_of(queryset: QuerySet, *, now: datetime, number: int = 1, per_page=PER_
     number = min(max(1, number), (DB_INT_MAX - 1) // per_page)
     upcoming_qs = _base(queryset.filter(ends_at__gt=now)).order_by("starts_at", "pk")
     past_qs = _base(queryset.filter(ends_at__lte=now)).order_by("-starts_at", "-pk")
-    upcoming = upcoming_qs.count()
+    counts = upcoming_qs.order_by().aggregate(
+        all=Count("pk"), active=Count("pk", filter=Q(status=AppointmentStatus.ACTIVE))
+    )
+    upcoming = counts["all"]
     offset = (number - 1) * per_page
     items = list(upcoming_qs[offset : offset + per_page]) if offset < upcoming else []
     past_items = []
@@ -98,4 +102,10 @@ def page_of(queryset: QuerySet, *, now: datetime, number: int = 1, per_page=PER_
     )
     found = summaries(appointments)
     rows = [Row(a, found[a.pk], past=a.ends_at <= now) for a in appointments]
-    return Page(rows=rows, number=number, upcoming=upcoming, has_next=has_next)
+    return Page(
+        rows=rows,
+        number=number,
+        upcoming=upcoming,
+        has_next=has_next,
+        upcoming_active=counts["active"],
+    )

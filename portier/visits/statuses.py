@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from portier.invitations.models import Notification, Status
+from portier.invitations.models import Kind, Notification, Status
 from portier.invitations.services import SERIES_KINDS
 from portier.invitations.services import guest_statuses as _outbox_guest_statuses
 from portier.visits.models import GuestKind
@@ -35,11 +35,24 @@ class Summary:
     queued: int = 0
     sent: int = 0
     failed: int = 0
+    cancellations_queued: int = 0  # the guest's latest e-mail is a cancellation
+    cancellations_sent: int = 0
 
     @property
     def pending(self) -> int:
         """Guests without any e-mail yet (held, past, or not due)."""
-        return self.guests - self.queued - self.sent - self.failed
+        told = self.queued + self.sent + self.failed
+        return self.guests - told - self.cancellations_queued - self.cancellations_sent
+
+
+CANCELLATIONS = (Kind.CANCELLATION, Kind.SERIES_CANCELLATION)
+
+
+def _shown(row: dict) -> str:
+    state = state_of(row["status"])
+    if row["kind"] in CANCELLATIONS and state in ("queued", "sent"):
+        return f"cancellation {state}"
+    return state
 
 
 def summaries(appointments) -> dict[int, Summary]:
@@ -73,17 +86,19 @@ def summaries(appointments) -> dict[int, Summary]:
                 {r["pk"]: r for r in mine + by_series.get(appointment.series_id, [])}.values(),
                 key=lambda r: r["pk"],
             )
-        latest = {r["recipient"]: r["status"] for r in mine}  # the last row per guest wins
+        latest = {r["recipient"]: r for r in mine}  # the last row per guest wins
         emails = [
             g.email
             for g in appointment.guests.all()
             if g.removed_at is None and g.kind == GuestKind.GUEST
         ]
-        counts = Counter(state_of(latest[e]) for e in emails if e in latest)
+        counts = Counter(_shown(latest[e]) for e in emails if e in latest)
         result[appointment.pk] = Summary(
             guests=len(emails),
             queued=counts["queued"],
             sent=counts["sent"],
             failed=counts["failed"],
+            cancellations_queued=counts["cancellation queued"],
+            cancellations_sent=counts["cancellation sent"],
         )
     return result

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from portier.companies.tenancy import member_required
 from portier.lib.errors import DomainError
 from portier.locations.models import Location
-from portier.sync.models import Action, SyncLogEntry
+from portier.sync.models import SyncLogEntry
 from portier.visits import listing, manual
 from portier.visits.forms import (
     CONTACTS_LIST_ID,
@@ -285,11 +285,8 @@ def ignored_events(request):
     since = timezone.now() - timedelta(days=IGNORED_DAYS)
     entries = (
         SyncLogEntry.objects.for_company(request.company)
-        .filter(
-            calendar__connection__user=request.user,
-            action__in=(Action.IGNORED, Action.HELD),
-            created__gte=since,
-        )
+        .still_ignored()
+        .filter(calendar__connection__user=request.user, created__gte=since)
         .select_related("calendar")[:200]
     )
     return render(request, "visits/ignored.html", {"entries": entries, "days": IGNORED_DAYS})

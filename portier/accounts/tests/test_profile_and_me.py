@@ -96,4 +96,15 @@ def test_times_are_shown_in_the_zone_of_the_primary_location(bob_client, bob, ac
     token, _raw = ApiToken.issue(bob, "laptop")
     ApiToken.objects.filter(pk=token.pk).update(created=datetime(2026, 11, 20, 12, tzinfo=UTC))
     body = bob_client.get(reverse("accounts:profile")).content.decode()
-    assert "4 a.m." in body  # 12:00 UTC is 04:00 in Los Angeles
+    assert "Fri, 20 Nov 2026, 04:00" in body  # 12:00 UTC is 04:00 in Los Angeles
+
+
+def test_switching_the_profile_to_german_says_saved_in_german(bob_client, bob, acme_hq):
+    response = bob_client.post(
+        reverse("accounts:profile"),
+        {"name": "Bob", "language": "de", "primary_location": acme_hq.pk},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "Ihr Profil wurde gespeichert." in text
+    assert "Your profile was saved." not in text

@@ -1,9 +1,9 @@
 """{% load checkin %}: visit states and times at the location."""
 
 from django import template
-from django.utils import dateformat
 
 from portier.checkin import states
+from portier.lib import dates
 
 register = template.Library()
 
@@ -18,7 +18,7 @@ def at_location(value, location) -> str:
     """The time of day of `value` by the location's clock (HH:MM)."""
     if not value:
         return ""
-    return dateformat.format(value.astimezone(location.zone), "H:i")
+    return dates.time(value.astimezone(location.zone))
 
 
 @register.filter

@@ -22,10 +22,9 @@ PHRASES = {
     ("series-cancellation", "en"): ("Cancelled:", "with all its dates", "Cancelled dates:"),
     ("series-cancellation", "de"): ("Abgesagt:", "mit allen Terminen", "Abgesagte Termine:"),
 }
-DATES = {  # a weekday, then the date the language's way, in the location's zone
-    "en": r"(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d",
-    "de": r"(Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag), \d{1,2}\. "
-    r"[A-Z][a-zä]+ \d{4}, \d\d:\d\d",
+DATES = {  # the one date-and-time format of the language (portier/formats), location's zone
+    "en": r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d",
+    "de": r"(Mo|Di|Mi|Do|Fr|Sa|So), \d{1,2}\. [A-Z][a-zä]{2} \d{4}, \d\d:\d\d",
 }
 
 

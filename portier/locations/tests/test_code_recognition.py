@@ -161,10 +161,10 @@ def test_an_everyday_word_that_is_a_code_of_the_company_counts():
     ("language", "heading"),
     [("en", "Choosing the location per event"), ("de", "Den Standort pro Termin wählen")],
 )
-def test_the_integrations_page_explains_codes(bob, bob_client, language, heading):
+def test_the_integrations_page_explains_codes(bob, bob_client, acme_hq, language, heading):
     bob.language = language
     bob.save()
     response = bob_client.get(reverse("integrations:list"))
     assert response.status_code == 200
     assert heading in response.text
-    assert "<code>[ANHQ] " in response.text
+    assert "<code>[ANHQ] " in response.text  # the company's own code (acme_hq)

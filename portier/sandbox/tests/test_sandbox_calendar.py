@@ -142,4 +142,4 @@ def test_connect_preselects_the_hosts_own_sandbox_account(alice_client, alice, s
 def test_the_list_shows_wall_times_of_the_calendar(alice_client, alice, sandbox_google):
     alice_client.post(reverse("sandbox:calendar"), event_form())
     page = alice_client.get(reverse("sandbox:calendar")).content.decode()
-    assert "Mon 6 May 2030, 10:00 – 11:00" in page
+    assert "Mon, 6 May 2030, 10:00–11:00" in page

@@ -8,6 +8,7 @@ company's name. Through the whole chain: Google fake -> sync -> outbox -> SMTP s
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 
 from portier.companies.models import Role
 from portier.sync.models import SyncLogEntry
@@ -46,19 +47,22 @@ def test_an_outsiders_invitation_with_the_marker_sends_no_guest_email(
     assert not Appointment.objects.exists()
     assert not smtp_sink.messages_to(GUEST)
     [entry] = SyncLogEntry.objects.all()
-    assert (entry.action, entry.reason) == ("ignored", "organized outside your company")
+    assert (entry.action, entry.code) == ("ignored", "outside_organizer")
     page = bob_client.get("/appointments/ignored/").content.decode()
-    assert "organized outside your company" in page
+    assert "The event was organized outside your company" in page
 
 
-def test_the_outside_organizer_reason_is_translated(google_fake, bob_calendar, sync, bob):
-    from django.utils import translation
-
+def test_the_outside_organizer_reason_is_said_in_the_readers_language(
+    google_fake, bob_calendar, sync, bob, bob_client
+):
     create(google_fake, organizer=OUTSIDER)
-    with translation.override("de"):
+    with translation.override("en"):  # the worker's language is nobody's
         sync(bob_calendar)
-    entry = SyncLogEntry.objects.get()
-    assert entry.reason == "außerhalb Ihrer Firma organisiert"
+    bob.language = "de"
+    bob.save()
+    page = bob_client.get("/appointments/ignored/").content.decode()
+    assert "Der Termin wurde außerhalb Ihrer Firma organisiert" in page
+    assert "organized outside" not in page
 
 
 @pytest.mark.parametrize(
@@ -100,7 +104,7 @@ def test_an_organizer_changed_to_an_outsider_cancels_like_a_removed_marker(
     sync(bob_calendar)
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
-    assert [e.action for e in SyncLogEntry.objects.filter(reason__startswith="organized")] == [
+    assert [e.action for e in SyncLogEntry.objects.filter(code="outside_organizer")] == [
         "ignored",
         "cancelled",
     ]

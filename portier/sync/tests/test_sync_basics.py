@@ -111,8 +111,8 @@ def test_delete_and_marker_removal_cancel(google_fake, bob_calendar, sync):
         "Deleted",
         "Unmarked",
     }
-    reasons = set(SyncLogEntry.objects.filter(action="cancelled").values_list("reason", flat=True))
-    assert reasons == {"event deleted", "invitation address removed from the event"}
+    reasons = set(SyncLogEntry.objects.filter(action="cancelled").values_list("code", flat=True))
+    assert reasons == {"event_deleted", "marker_removed"}
     # Marker added again: the appointment lives again (its guests are invited anew).
     google_fake.update_event(BOB, unmarked["id"], attendees=attendees("g@ext.example"))
     sync(bob_calendar)
@@ -128,10 +128,10 @@ def test_events_without_guests_or_in_the_past_are_ignored_with_a_reason(
     sync(bob_calendar)
     sync(bob_calendar)
     assert not Appointment.objects.exists()
-    reasons = list(SyncLogEntry.objects.filter(action="ignored").values_list("title", "reason"))
+    reasons = [(e.title, e.details) for e in SyncLogEntry.objects.filter(action="ignored")]
     assert sorted(reasons) == [
-        ("Alone", "the event has no guests from outside the company"),
-        ("Old", "the event is in the past"),
+        ("Alone", "The event has no guests from outside the company."),
+        ("Old", "The event is in the past."),
     ]
 
 

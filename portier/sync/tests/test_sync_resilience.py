@@ -141,10 +141,11 @@ def test_an_unreadable_event_is_logged_and_the_others_go_on(bob_calendar):
         now=timezone.now(),
     )
     entry = SyncLogEntry.objects.get()
-    assert (entry.action, entry.remote_id, entry.reason) == (
+    assert (entry.action, entry.remote_id, entry.code, entry.params) == (
         "error",
         "bad",
-        "unreadable event data: x",
+        "unreadable",
+        {"detail": "x"},
     )
     assert not Appointment.objects.exists()
 

@@ -3,15 +3,11 @@
 from datetime import timedelta
 
 from django import template
-from django.utils import dateformat
 from django.utils.translation import gettext as _
 
+from portier.lib import dates
+
 register = template.Library()
-
-
-def _day(value) -> str:
-    # Translators: a short date in Django date() format, e.g. "Tue, 1 Dec 2026"
-    return dateformat.format(value, _("D, j M Y"))
 
 
 @register.filter
@@ -20,14 +16,10 @@ def when(appointment) -> str:
     if appointment.all_day and appointment.start_date:
         first = appointment.start_date
         last = (appointment.end_date or first) - timedelta(days=1)
-        if last <= first:
-            return _("%(date)s (all day)") % {"date": _day(first)}
-        return _("%(first)s to %(last)s (all day)") % {"first": _day(first), "last": _day(last)}
+        return _("%(date)s (all day)") % {"date": dates.date_range(first, last)}
     zone = appointment.location.zone
     start, end = appointment.starts_at.astimezone(zone), appointment.ends_at.astimezone(zone)
-    if start.date() == end.date():
-        return f"{_day(start)}, {start:%H:%M}–{end:%H:%M} {start.tzname()}"
-    return f"{_day(start)}, {start:%H:%M} – {_day(end)}, {end:%H:%M} {end.tzname()}"
+    return f"{dates.time_range(start, end)} {end.tzname()}"
 
 
 @register.filter
@@ -37,4 +29,4 @@ def local_time(appointment) -> str:
         return _("all day")
     zone = appointment.location.zone
     start, end = appointment.starts_at.astimezone(zone), appointment.ends_at.astimezone(zone)
-    return f"{start:%H:%M}–{end:%H:%M}"
+    return f"{dates.time(start)}–{dates.time(end)}"

@@ -158,3 +158,30 @@ def test_german_list(bob_client, bob, acme_hq):
     appointment(bob, acme_hq, title="Termin")
     body = bob_client.get(LIST).content.decode()
     assert "Anstehend" in body and "Gäste einladen" in body
+
+
+def test_a_cancelled_appointment_is_not_counted_upcoming_and_says_its_cancellation_went_out(
+    bob_client, bob, acme_hq, django_capture_on_commit_callbacks, smtp_sink
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        kept = appointment(bob, acme_hq, title="Kept", start=at(days=1))
+        called_off = appointment(bob, acme_hq, title="Called off", start=at(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_appointment(appointment=called_off)
+    assert len(smtp_sink.messages_to("ann@example.org")) == 3  # two invitations, a cancellation
+    body = bob_client.get(LIST).content.decode()
+    assert "1 upcoming appointment " in body or "1 upcoming appointment<" in body
+    row = body[body.index("Called off") : body.index("</tr>", body.index("Called off"))]
+    assert "2 cancellations sent" in row and "status-sent" not in row
+    kept_row = body[body.index(">Kept<") : body.index("</tr>", body.index(">Kept<"))]
+    assert "2 sent" in kept_row and kept.is_cancelled is False
+
+
+def test_a_held_appointment_shows_no_location_until_the_code_is_valid(bob_client, bob, acme_hq):
+    held = appointment(bob, acme_hq, title="Held one", held_code="NOPE")
+    body = bob_client.get(LIST).content.decode()
+    row = body[body.index("Held one") : body.index("</tr>", body.index("Held one"))]
+    assert "not decided yet" in row and acme_hq.name not in row
+    detail = bob_client.get(reverse("visits:detail", args=[held.pk])).content.decode()
+    where = detail[detail.index("<dt>Location</dt>") : detail.index("<dt>Host</dt>")]
+    assert "not decided yet" in where and acme_hq.name not in where

@@ -96,18 +96,24 @@ def test_held_appointment_explains_why_nobody_was_emailed(bob_client, bob, acme_
 def test_recently_ignored_events_of_my_calendars(bob_client, alice, bob, acme_hq):
     mine = calendar_of(bob, acme_hq)
     theirs = calendar_of(alice, acme_hq)
-    for calendar, title, action, reason in [
-        (mine, "Lunch", Action.IGNORED, "the event has no guests from outside the company"),
-        (mine, "Offsite", Action.HELD, "unknown location code XX9"),
-        (mine, "Picked", Action.PICKED_UP, ""),
-        (theirs, "Alice's ignored", Action.IGNORED, "the event is over"),
+    for calendar, title, action, code, params in [
+        (mine, "Lunch", Action.IGNORED, "no_outside_guests", {}),
+        (mine, "Offsite", Action.HELD, "unknown_code", {"code": "XX9"}),
+        (mine, "Picked", Action.PICKED_UP, "", {}),
+        (theirs, "Alice's ignored", Action.IGNORED, "in_the_past", {}),
     ]:
         SyncLogEntry.objects.create(
-            company=bob.company, calendar=calendar, title=title, action=action, reason=reason
+            company=bob.company,
+            calendar=calendar,
+            remote_id=title,
+            title=title,
+            action=action,
+            code=code,
+            params=params,
         )
     body = bob_client.get(reverse("visits:ignored")).content.decode()
     assert "Lunch" in body and "no guests from outside the company" in body
-    assert "Offsite" in body and "unknown location code XX9" in body
+    assert "Offsite" in body and "The location code XX9 matches none of your locations" in body
     assert "Picked" not in body and "Alice's ignored" not in body
     assert reverse("visits:ignored") in bob_client.get(reverse("visits:list")).content.decode()
 
