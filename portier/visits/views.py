@@ -27,7 +27,7 @@ from portier.visits.forms import (
     offered_contacts,
     split_name,
 )
-from portier.visits.models import Appointment, GuestKind, Source
+from portier.visits.models import Appointment, GuestKind
 from portier.visits.statuses import guest_statuses, state_of
 
 IGNORED_DAYS = 30
@@ -96,11 +96,12 @@ def _guest_rows(appointment):
 
 
 def _event_link(appointment) -> str:
-    """Where the synced event can be opened: in sandbox mode the sandbox calendar (google.com
-    does not know it); nothing once the event is gone (the appointment is cancelled)."""
+    """Where the synced event can be opened: in sandbox mode the sandbox calendar (the real
+    calendar service does not know a simulated event); nothing once the event is gone (the
+    appointment is cancelled)."""
     if appointment.is_cancelled or not appointment.html_link:
         return ""
-    if settings.PORTIER_SANDBOX and appointment.source == Source.GOOGLE:
+    if settings.PORTIER_SANDBOX and appointment.is_synced:
         series = appointment.series
         event_id = series.remote_id if series and series.remote_id else appointment.remote_id
         return f"{reverse('sandbox:calendar')}#event-{quote(event_id)}"
