@@ -79,6 +79,7 @@ PAGES = {
     "sandbox:mail_detail": Page(OWNERS, (("pk", "mail"),), screenshot="sandbox-mail-detail"),
     "contacts:list": Page(STAFF, screenshot="contacts"),
     "contacts:detail": Page(HOST, (("pk", "contact"),)),
+    "contacts:edit": Page(HOST, (("pk", "contact"),)),
     "visits:list": Page(STAFF, screenshot="appointments"),
     "visits:create": Page(STAFF, screenshot="appointment-new"),
     "visits:ignored": Page(STAFF),
@@ -103,8 +104,8 @@ POST_ONLY = [
     "locations:delete",
     "companies:user_role",
     "companies:user_reactivate",
-    "integrations:google_connect",
-    "integrations:google_notifications",
+    "integrations:notifications",
+    "contacts:delete",
     "sandbox:event_delete",
     "visits:cancel",
     "checkin:check_in",
@@ -117,7 +118,11 @@ SKIPPED = {
     "sandbox:mail_raw": "a file download (.eml)",
     "sandbox:mail_attachment": "a file download (the attachment)",
     "checkin:visitor_log_csv": "a file download (CSV)",
-    "integrations:google_callback": "the OAuth redirect: it redirects, it shows nothing",
+    "integrations:callback": "the OAuth redirect: it redirects, it shows nothing",
+    "integrations:connect": (
+        "the served instance has only OAuth sources, which start by POST; a form source's "
+        "connect page is tested in portier/integrations/tests/test_generic_connect.py"
+    ),
 }
 API = "the JSON API (and ninja's generated API docs), not a page of the product"
 

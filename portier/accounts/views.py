@@ -72,11 +72,15 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
 
     def form_invalid(self, form):
-        response = super().form_invalid(form)
-        if form.retry_after:
-            response.status_code = 429
-            response["Retry-After"] = str(form.retry_after)
-        return response
+        return _throttled(super().form_invalid(form), form)
+
+
+def _throttled(response, form):
+    """A refused attempt of a throttled form answers 429 and says when to try again."""
+    if form.retry_after:
+        response.status_code = 429
+        response["Retry-After"] = str(form.retry_after)
+    return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -88,8 +92,4 @@ class PasswordResetView(auth_views.PasswordResetView):
         return {**super().get_form_kwargs(), "request": self.request}
 
     def form_invalid(self, form):
-        response = super().form_invalid(form)
-        if form.retry_after:
-            response.status_code = 429
-            response["Retry-After"] = str(form.retry_after)
-        return response
+        return _throttled(super().form_invalid(form), form)

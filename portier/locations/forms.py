@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from portier.locations.models import Location
+from portier.locations.services import FIELDS
 from portier.locations.zones import time_zone_choices, zone_aliases
 
 
@@ -30,20 +31,7 @@ class LocationForm(forms.ModelForm):
 
     class Meta:
         model = Location
-        fields = [
-            "name",
-            "address",
-            "time_zone",
-            "code",
-            "language",
-            "check_in_opens_minutes",
-            "check_in_grace_minutes",
-            "day_ends_at",
-            "requires_preregistration",
-            "house_rules_en",
-            "house_rules_de",
-            "retention_days",
-        ]
+        fields = list(FIELDS)
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
             "day_ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
