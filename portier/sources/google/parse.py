@@ -8,6 +8,7 @@ from portier.sources.base import Attendee, EventTime, RemoteEvent
 # Rooms and other resources are attendees at these domains (Google Workspace), sometimes
 # without "resource": true.
 ROOM_DOMAINS = ("resource.calendar.google.com",)
+FIRST_YEAR, LAST_YEAR = 1000, 8999
 
 
 def is_room(email: str) -> bool:
@@ -47,10 +48,14 @@ def _parse_datetime(value: str) -> datetime:
     # RFC 3339: Python 3.11's fromisoformat reads offsets and "Z".
     if not isinstance(value, str):
         raise ValueError("a time is not text")
-    at = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if at.tzinfo is not None:
-        at.timestamp()  # an offset that pushes the instant out of range raises here, not later
-    return at
+    return _in_range(datetime.fromisoformat(value.replace("Z", "+00:00")))
+
+
+def _in_range(value):
+    # Far from datetime's limits, so the engine's arithmetic (a day more, UTC) cannot overflow.
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError("a time out of range")
+    return value
 
 
 def _instant(value: str) -> datetime:
@@ -66,7 +71,7 @@ def parse_time(raw: dict | None, default_zone: str = "") -> EventTime | None:
         raise ValueError("a time is not an object")
     zone = _text(raw, "timeZone") or default_zone
     if raw.get("date"):
-        return EventTime(day=date.fromisoformat(_text(raw, "date")), time_zone=zone)
+        return EventTime(day=_in_range(date.fromisoformat(_text(raw, "date"))), time_zone=zone)
     if raw.get("dateTime"):
         at = _parse_datetime(raw["dateTime"])
         if at.tzinfo is None:  # "floating" time: read it in the given zone
@@ -74,7 +79,6 @@ def parse_time(raw: dict | None, default_zone: str = "") -> EventTime | None:
                 at = at.replace(tzinfo=ZoneInfo(zone or "UTC"))
             except (ZoneInfoNotFoundError, ValueError):  # ValueError: "../etc" and the like
                 at = at.replace(tzinfo=ZoneInfo("UTC"))
-            at.timestamp()
         return EventTime(at=at, time_zone=zone)
     return None
 
