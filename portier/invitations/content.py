@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from email import encoders
 from email.mime.base import MIMEBase
 from email.mime.image import MIMEImage
-from email.utils import formataddr
 
 import segno
 from django.conf import settings
@@ -20,7 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from portier.invitations import formatting, ics
-from portier.lib.mail import absolute_url, render_mail
+from portier.lib.mail import absolute_url, mailbox, render_mail
 
 QR_CID = "checkin-qr@portier"
 
@@ -210,8 +209,8 @@ def build(mail: Mail, language: str) -> GuestEmail:
         parts["subject"],
         parts["text"],
         settings.DEFAULT_FROM_EMAIL,
-        [formataddr((to_name, guest.email)) if to_name else guest.email],
-        reply_to=[formataddr((formatting.clip(host.name, 100), host.email))],
+        [mailbox(to_name, guest.email)],
+        reply_to=[mailbox(formatting.clip(host.name, 100), host.email)],
         headers=headers,
         html=parts["html"],
         inline_images=[(QR_CID, parts["qr_png"])] if parts["qr_png"] else [],

@@ -1,9 +1,21 @@
 """E-mail as template name + context: emails/<name>-subject.txt, -body.txt, -body.html."""
 
+from email.utils import formataddr
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+
+
+def mailbox(name: str, address: str) -> str:
+    """ "Name <address>" for a header. formataddr wants an ASCII address: an internationalized
+    domain (ann@例え.jp, which the forms accept) goes out in its IDNA form, as Django's own
+    address handling does; the display name is encoded by the mail library."""
+    local, _, domain = address.rpartition("@")
+    if domain and not domain.isascii():
+        address = f"{local}@{domain.encode('idna').decode('ascii')}"
+    return formataddr((name, address)) if name else address
 
 
 def absolute_url(path: str) -> str:

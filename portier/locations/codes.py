@@ -146,6 +146,9 @@ def without_code(text: str, code: str) -> str:
         word = match.group("hash") or match.group("bracket")
         return "" if word.upper() == wanted else match.group(0)
 
-    cleaned = MARKED_RE.sub(drop, text)
+    # Until nothing changes: dropping "#MUC1" from "#MUC1#MUC1" makes the second one a tag.
+    cleaned, previous = MARKED_RE.sub(drop, text), text
+    while cleaned != previous:
+        cleaned, previous = MARKED_RE.sub(drop, cleaned), cleaned
     cleaned = " ".join(cleaned.split())
     return cleaned.strip(" ,;·-–—|:/")

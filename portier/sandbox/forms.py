@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -96,6 +97,15 @@ class EventForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
+        for name, value in (("start", start), ("end", end)):
+            # Far from the limits of Python's dates, so that no time zone can push them over.
+            if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
+                self.add_error(
+                    name,
+                    _("Choose a date between the years %(first)s and %(last)s.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                )
+                start = end = None
         if start and end and end <= start:
             self.add_error("end", _("The end must be after the start."))
         if not data.get("weekly"):

@@ -56,21 +56,21 @@ class SyncLogEntryQuerySet(models.QuerySet):
         return self.filter(company=company)
 
     def still_ignored(self):
-        """Ignored or held events that nothing happened to since: a later line of the same
-        event that is neither (picked up, released, …) means it is no longer ignored, and a
-        hold whose appointment is placed now is over."""
-        later = SyncLogEntry.objects.filter(
+        """Ignored, held or unreadable events that nothing happened to since: a later line of
+        the same event that is neither (picked up, released, …) means it is no longer ignored,
+        a hold whose appointment is placed now is over, and any later line ends an unreadable
+        one (the data could be read again)."""
+        same_event_later = SyncLogEntry.objects.filter(
             calendar=models.OuterRef("calendar"),
             remote_id=models.OuterRef("remote_id"),
             created__gte=models.OuterRef("created"),
             pk__gt=models.OuterRef("pk"),
-        ).exclude(action__in=(Action.IGNORED, Action.HELD, Action.ERROR))
-        placed = models.Q(action=Action.HELD, appointment__held_code="")
-        return (
-            self.filter(action__in=(Action.IGNORED, Action.HELD))
-            .exclude(placed)
-            .exclude(models.Exists(later))
         )
+        resolved = same_event_later.exclude(action__in=(Action.IGNORED, Action.HELD, Action.ERROR))
+        placed = models.Q(action=Action.HELD, appointment__held_code="")
+        ignored = models.Q(action__in=(Action.IGNORED, Action.HELD)) & ~models.Exists(resolved)
+        unreadable = models.Q(action=Action.ERROR) & ~models.Exists(same_event_later)
+        return self.filter(ignored | unreadable).exclude(placed)
 
 
 class SyncLogEntry(models.Model):

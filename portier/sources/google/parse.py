@@ -1,6 +1,6 @@
 """Google event JSON -> RemoteEvent. Pure functions, tested against real captures."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from portier.sources.base import Attendee, EventTime, RemoteEvent
@@ -8,6 +8,7 @@ from portier.sources.base import Attendee, EventTime, RemoteEvent
 # Rooms and other resources are attendees at these domains (Google Workspace), sometimes
 # without "resource": true.
 ROOM_DOMAINS = ("resource.calendar.google.com",)
+FIRST_YEAR, LAST_YEAR = 1000, 8999
 
 
 def is_room(email: str) -> bool:
@@ -15,36 +16,83 @@ def is_room(email: str) -> bool:
     return any(domain == d or domain.endswith("." + d) for d in ROOM_DOMAINS)
 
 
+def _text(raw: dict, key: str) -> str:
+    """A string field, "" when absent; any other type is unreadable data, not text to guess at."""
+    value = raw.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{key} is not text")
+    return value
+
+
+def _object(raw: dict, key: str) -> dict:
+    value = raw.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{key} is not an object")
+    return value
+
+
+def _list(raw: dict, key: str) -> list:
+    value = raw.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValueError(f"{key} is not a list")
+    return value
+
+
 def _parse_datetime(value: str) -> datetime:
     # RFC 3339: Python 3.11's fromisoformat reads offsets and "Z".
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if not isinstance(value, str):
+        raise ValueError("a time is not text")
+    return _in_range(datetime.fromisoformat(value.replace("Z", "+00:00")))
+
+
+def _in_range(value):
+    # Far from datetime's limits, so the engine's arithmetic (a day more, UTC) cannot overflow.
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError("a time out of range")
+    return value
+
+
+def _instant(value: str) -> datetime:
+    """Google writes "Z"; a time without an offset is read as UTC, never as local time."""
+    at = _parse_datetime(value)
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def parse_time(raw: dict | None, default_zone: str = "") -> EventTime | None:
     if not raw:
         return None
-    zone = raw.get("timeZone") or default_zone
-    if "date" in raw and raw["date"]:
-        return EventTime(day=date.fromisoformat(raw["date"]), time_zone=zone)
+    if not isinstance(raw, dict):
+        raise ValueError("a time is not an object")
+    zone = _text(raw, "timeZone") or default_zone
+    if raw.get("date"):
+        return EventTime(day=_in_range(date.fromisoformat(_text(raw, "date"))), time_zone=zone)
     if raw.get("dateTime"):
         at = _parse_datetime(raw["dateTime"])
         if at.tzinfo is None:  # "floating" time: read it in the given zone
             try:
                 at = at.replace(tzinfo=ZoneInfo(zone or "UTC"))
-            except ZoneInfoNotFoundError:
+            except (ZoneInfoNotFoundError, ValueError):  # ValueError: "../etc" and the like
                 at = at.replace(tzinfo=ZoneInfo("UTC"))
         return EventTime(at=at, time_zone=zone)
     return None
 
 
 def parse_attendee(raw: dict) -> Attendee | None:
-    email = (raw.get("email") or "").strip().lower()
+    if not isinstance(raw, dict):
+        raise ValueError("an attendee is not an object")
+    email = _text(raw, "email").strip().lower()
     if not email:
         return None
     return Attendee(
         email=email,
-        name=(raw.get("displayName") or "").strip(),
-        response_status=raw.get("responseStatus", ""),
+        name=_text(raw, "displayName").strip(),
+        response_status=_text(raw, "responseStatus"),
         resource=bool(raw.get("resource")) or is_room(email),
         organizer=bool(raw.get("organizer")),
         is_self=bool(raw.get("self")),
@@ -53,25 +101,36 @@ def parse_attendee(raw: dict) -> Attendee | None:
 
 
 def parse_event(raw: dict, calendar_zone: str = "") -> RemoteEvent:
-    status = raw.get("status", "confirmed")
+    if not isinstance(raw, dict):
+        raise ValueError("the event is not an object")
+    remote_id = _text(raw, "id")
+    if not remote_id:
+        raise ValueError("the event has no id")
+    status = _text(raw, "status") or "confirmed"
+    start = parse_time(raw.get("start"), calendar_zone)
+    if start is None and status != "cancelled":
+        raise ValueError("the event has no start")  # only a deleted event's tombstone has none
     updated = raw.get("updated")
-    attendees = tuple(a for a in (parse_attendee(x) for x in raw.get("attendees", [])) if a)
+    attendees = tuple(a for a in (parse_attendee(x) for x in _list(raw, "attendees")) if a)
+    recurrence = _list(raw, "recurrence")
+    if not all(isinstance(line, str) for line in recurrence):
+        raise ValueError("recurrence is not a list of text")
     return RemoteEvent(
-        remote_id=raw["id"],
+        remote_id=remote_id,
         status=status,
-        ical_uid=raw.get("iCalUID", ""),
-        series_id=raw.get("recurringEventId", ""),
+        ical_uid=_text(raw, "iCalUID"),
+        series_id=_text(raw, "recurringEventId"),
         original_start=parse_time(raw.get("originalStartTime"), calendar_zone),
-        title=raw.get("summary", ""),
-        start=parse_time(raw.get("start"), calendar_zone),
+        title=_text(raw, "summary"),
+        start=start,
         end=parse_time(raw.get("end"), calendar_zone),
-        location=raw.get("location", ""),
-        organizer=((raw.get("organizer") or {}).get("email") or "").lower(),
-        creator=((raw.get("creator") or {}).get("email") or "").lower(),
+        location=_text(raw, "location"),
+        organizer=_text(_object(raw, "organizer"), "email").lower(),
+        creator=_text(_object(raw, "creator"), "email").lower(),
         attendees=attendees,
-        html_link=raw.get("htmlLink", ""),
-        updated=_parse_datetime(updated) if updated else None,
-        recurrence=tuple(raw.get("recurrence", [])),
+        html_link=_text(raw, "htmlLink"),
+        updated=_instant(updated) if updated else None,
+        recurrence=tuple(recurrence),
     )
 
 
@@ -80,9 +139,11 @@ def parse_event_safely(raw: dict, calendar_zone: str = "") -> RemoteEvent:
     (logged for the host) and the rest of the page goes on."""
     try:
         return parse_event(raw, calendar_zone)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        remote_id = str(raw.get("id", "")) if isinstance(raw, dict) else ""
-        title = str(raw.get("summary", ""))[:300] if isinstance(raw, dict) else ""
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+        fields = raw if isinstance(raw, dict) else {}
+        remote_id, title = fields.get("id"), fields.get("summary")
+        remote_id = remote_id if isinstance(remote_id, str) else ""
+        title = title[:300] if isinstance(title, str) else ""
         return RemoteEvent(
             remote_id=remote_id,
             title=title,

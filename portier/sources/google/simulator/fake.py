@@ -239,6 +239,10 @@ class FakeGoogle:
     def get_event(self, calendar_id: str, event_id: str) -> dict:
         return self.store.get_event(calendar_id, event_id)
 
+    def serve_raw(self, calendar_id: str, event_id: str, **fields) -> None:
+        """Serve the event with these JSON fields as given, whatever their type."""
+        self.store.serve_raw(calendar_id, event_id, fields)
+
     def invalidate_sync_tokens(self, calendar_id: str) -> None:
         """Every sync token of the calendar now answers 410 ``fullSyncRequired``."""
         self.store.invalidate_sync_tokens(calendar_id)
