@@ -8,7 +8,8 @@ from django.utils import timezone
 from portier.integrations.models import Calendar
 from portier.integrations.services import provider_for
 from portier.sources.base import CalendarClient, RemoteEvent, series_instances
-from portier.sync.engine import apply_event, horizon_end
+from portier.sync.context import context_for, fetch_rules, horizon_end
+from portier.sync.links import apply_event
 from portier.sync.models import SyncedEvent
 
 
@@ -32,6 +33,8 @@ def roll_horizon(calendar_id: int, *, now: datetime | None = None) -> int:
         .distinct()
     )
     applied = 0
+    rules: dict[str, str] = {}
+    context = context_for(calendar, now=now, rules=rules)
     with provider_for(calendar.connection) as provider:
         series = series_instances(provider)
         for series_id in list(due):
@@ -39,9 +42,10 @@ def roll_horizon(calendar_id: int, *, now: datetime | None = None) -> int:
                 events = series.instances(calendar.remote_id, series_id, now, horizon_end(now))
             else:  # without a series listing, re-read each occurrence that came due
                 events = _due_occurrences(provider, calendar, series_id, now)
+            fetch_rules(provider, calendar, events, rules)  # before any transaction opens
             for event in events:
                 with transaction.atomic():
-                    apply_event(calendar, event, now=now, provider=provider)
+                    apply_event(calendar, event, now=now, context=context)
                 applied += 1
     return applied
 

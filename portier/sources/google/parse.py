@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from portier.sources.base import Attendee, EventTime, RemoteEvent
+from portier.sources.base import Attendee, EventKind, EventTime, RemoteEvent
 
 # Rooms and other resources are attendees at these domains (Google Workspace), sometimes
 # without "resource": true.
@@ -72,6 +72,11 @@ def parse_event(raw: dict, calendar_zone: str = "") -> RemoteEvent:
         html_link=raw.get("htmlLink", ""),
         updated=_parse_datetime(updated) if updated else None,
         recurrence=tuple(raw.get("recurrence", [])),
+        # A cancelled master that still shows its rule is a deleted series; the usual
+        # tombstone (only an id) is recognised by the engine, which knows its series.
+        kind=EventKind.SERIES_DELETED
+        if status == "cancelled" and raw.get("recurrence")
+        else EventKind.EVENT,
     )
 
 
