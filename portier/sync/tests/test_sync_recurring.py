@@ -161,3 +161,41 @@ def test_the_series_rule_is_kept_for_the_invitation(google_fake, bob_calendar, s
     sync(bob_calendar)
     sync(bob_calendar)
     assert Series.objects.get().rule == "RRULE:FREQ=WEEKLY;COUNT=4"
+
+
+def test_a_deleted_series_reported_as_one_item_cancels_every_date_and_waits_for_none(
+    google_fake, bob_calendar, sync, settings, smtp_sink
+):
+    """Google's tombstone of the series itself (only its id), or a source that reports a
+    deleted series as one item: every date goes, those beyond the horizon too."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from portier.sources.base import RemoteEvent
+    from portier.sync.engine import apply_event
+    from portier.sync.models import SyncedEvent, SyncLogEntry
+
+    settings.PORTIER_SYNC_HORIZON_DAYS = 20
+    first = soon(days=1, hour=9)
+    series = google_fake.create_event(
+        BOB,
+        summary="Weekly",
+        start=first,
+        end=first + timedelta(hours=1),
+        time_zone="Europe/Berlin",
+        recurrence=["RRULE:FREQ=WEEKLY;COUNT=5"],
+        attendees=attendees("g@ext.example"),
+    )
+    sync(bob_calendar)
+    assert Appointment.objects.filter(status="active").count() == 3
+    assert SyncedEvent.objects.filter(marked=True).count() == 5
+    for tombstone in (
+        RemoteEvent(remote_id=series["id"], status="cancelled"),
+        RemoteEvent.series_deletion(series["id"]),  # the same, said by the source: no-op now
+    ):
+        with transaction.atomic():
+            apply_event(bob_calendar, tombstone, now=timezone.now())
+    assert not Appointment.objects.filter(status="active").exists()
+    assert not SyncedEvent.objects.filter(marked=True).exists()
+    cancelled = SyncLogEntry.objects.filter(action="cancelled")
+    assert sorted(cancelled.values_list("code", flat=True)) == ["event_deleted"] * 3
