@@ -89,9 +89,7 @@ def _speaks_for(calendar: Calendar, appointment: Appointment, event: RemoteEvent
     owner_id = appointment.calendar_id
     if owner_id is None or owner_id == calendar.pk:
         return True
-    owner_calendar = (
-        Calendar.objects.select_related("connection__user").filter(pk=owner_id).first()
-    )
+    owner_calendar = Calendar.objects.select_related("connection__user").filter(pk=owner_id).first()
     owner_link_alive = SyncedEvent.objects.filter(
         calendar_id=owner_id, appointment=appointment, marked=True
     ).exists()

@@ -91,11 +91,11 @@ def series_deleted(calendar: Calendar, series_id: str, context: Context) -> None
         .order_by("starts_at", "pk")
     )
     SyncedEvent.objects.filter(pk__in=[link.pk for link in links]).update(marked=False)
-    placed = [link for link in links if link.appointment is not None]
-    known = Known(shown=True, occurrences=tuple(link.appointment for link in placed))
+    placed = [(link.remote_id, link.appointment) for link in links if link.appointment]
+    known = Known(shown=True, occurrences=tuple(appointment for _id, appointment in placed))
     outcome = reconcile(RemoteEvent.series_deletion(series_id), context, known)
-    for link, part in zip(placed, outcome.parts, strict=True):
-        _log_cancelled(calendar, link.remote_id, part)
+    for (remote_id, _appointment), part in zip(placed, outcome.parts, strict=True):
+        _log_cancelled(calendar, remote_id, part)
 
 
 def withdraw_link(calendar: Calendar, link: SyncedEvent, context: Context) -> None:

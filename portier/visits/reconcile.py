@@ -113,9 +113,7 @@ def reconcile(event: RemoteEvent, context: Context, known: Known = Known()) -> O
     """Make the domain follow one remote event. Safe to call any number of times: an
     appointment only changes when what guests see does."""
     if event.is_series_deletion:
-        parts = tuple(
-            _withdraw(a, True, context, Reason.EVENT_DELETED) for a in known.occurrences
-        )
+        parts = tuple(_withdraw(a, True, context, Reason.EVENT_DELETED) for a in known.occurrences)
         return Outcome(Verdict.WITHDRAWN, Reason.EVENT_DELETED, withdrawn=True, parts=parts)
     if event.is_cancelled:
         reason = Reason.OCCURRENCE_CANCELLED if event.series_id else Reason.EVENT_DELETED
