@@ -3,6 +3,11 @@
 Effects of a page are committed before the next page is fetched; the cursor is stored in the
 transaction of the last page. A crash anywhere replays from the stored cursor, and replaying is
 harmless: appointments only change when their fingerprint does.
+
+A page's transaction only writes: whatever the page needs from the provider (the page itself,
+the rules of its series) is fetched before it opens, so a slow provider (retries, 30 s
+timeouts) never holds SQLite's write lock while web requests wait for it. Each event goes
+through `sync.links.apply_event`, a thin caller of `visits.reconcile`.
 """
 
 import logging
