@@ -80,7 +80,7 @@ def setup_host(served, fake):
     back = fake.approve_url(response.headers["Location"], account=ADMIN)
     page = session.get(back)
     assert "is connected" in page.text, page.text[:2000]
-    return session
+    return api
 
 
 def appointment_rows(served, title):
@@ -166,3 +166,43 @@ def test_push_to_appointment_through_real_processes(tmp_path, fake):
             ("Burst (final)",),
             until=lambda rows: rows and rows[0][0] == "cancelled",
         )
+
+
+def test_a_web_write_goes_through_while_the_worker_waits_for_a_slow_google(tmp_path, fake):
+    """The worker's sync needs the series' rule from Google, which answers slowly: the page's
+    transaction (SQLite's write lock) must not be open meanwhile, or every web write waits
+    for it and fails with "database is locked" after the 20 s timeout."""
+    with portier_serve(tmp_path, extra_env=google_env(fake)) as served:
+        api = setup_host(served, fake)
+        served.wait_for("SELECT synced_at FROM integrations_calendar WHERE synced_at IS NOT NULL")
+        start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
+        master = "/calendar/v3/calendars/alice%40acme.example/events/series0001"
+        slow = fake.delay_next(60, path_prefix=master)  # reading the series for its rule
+        fake.create_event(
+            ADMIN,
+            event_id="series0001",
+            summary="Weekly visit",
+            start=start,
+            end=start + timedelta(hours=1),
+            recurrence=["RRULE:FREQ=WEEKLY;COUNT=3"],
+            attendees=[("guest@initech.example", "Guest"), (MARKER, "Portier")],
+        )
+        try:
+            assert slow.arrived.wait(30), "the worker never asked Google for the series"
+            began = time.monotonic()
+            response = requests.patch(
+                served.base_url + "/api/v1/me", json={"name": "Alice B."}, headers=api, timeout=60
+            )
+            took = time.monotonic() - began
+        finally:
+            slow.release()
+        assert response.status_code == 200, response.text[-2000:]
+        assert took < 10, f"the write waited {took:.1f}s for the sync"
+        print(f"\nweb write while Google is slow: {took * 1000:.0f} ms")
+        served.wait_for(
+            "SELECT COUNT(*) FROM visits_appointment WHERE title = ?",
+            ("Weekly visit",),
+            until=lambda rows: rows and rows[0][0] == 3,
+            timeout=60,
+        )
+        assert served.sql("SELECT rule FROM visits_series") == [("RRULE:FREQ=WEEKLY;COUNT=3",)]

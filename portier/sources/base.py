@@ -110,6 +110,15 @@ class Attendee:
     optional: bool = False
 
 
+class EventKind(StrEnum):
+    """What a RemoteEvent stands for. Sources that know a whole series went away in one item
+    (CalDAV: one resource; Graph: a seriesMaster) say so; the engine also reads a tombstone
+    whose id is a series it knows (Google's cancelled master) as one."""
+
+    EVENT = "event"  # one event or one occurrence
+    SERIES_DELETED = "series_deleted"  # remote_id is the series; every occurrence is gone
+
+
 @dataclass(frozen=True)
 class RemoteEvent:
     """One event or one occurrence as the provider shows it. Deleted ones carry only ids."""
@@ -130,10 +139,20 @@ class RemoteEvent:
     updated: datetime | None = None
     recurrence: tuple[str, ...] = ()
     problem: str = ""  # set when the provider's data could not be read; nothing else is
+    kind: EventKind = EventKind.EVENT
+
+    @classmethod
+    def series_deletion(cls, series_id: str) -> RemoteEvent:
+        """The whole series is gone (its occurrences need not be listed one by one)."""
+        return cls(remote_id=series_id, status="cancelled", kind=EventKind.SERIES_DELETED)
 
     @property
     def is_cancelled(self) -> bool:
         return self.status == "cancelled"
+
+    @property
+    def is_series_deletion(self) -> bool:
+        return self.kind == EventKind.SERIES_DELETED
 
     @property
     def instance_key(self) -> str:

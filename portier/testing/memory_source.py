@@ -237,11 +237,15 @@ class MemorySimulator:
         STORE.put(STORE.calendar(account), replace(self._item(account, event_id), title=title))
 
     def delete_event(self, account: str, event_id: str) -> None:
+        """A deleted series is reported as one item, as CalDAV does (one resource)."""
         calendar = STORE.calendar(account)
-        calendar.masters.pop(event_id, None)
+        if calendar.masters.pop(event_id, None) is None:
+            STORE.put(calendar, replace(self._item(account, event_id), status="cancelled"))
+            return
         for item in list(calendar.items.values()):
-            if event_id in (item.event.remote_id, item.event.series_id):
-                STORE.put(calendar, replace(item.event, status="cancelled"))
+            if item.event.series_id == event_id:
+                del calendar.items[item.event.remote_id]
+        STORE.put(calendar, RemoteEvent.series_deletion(event_id))
 
     def _occurrence(self, account: str, series_id: str, original_start: datetime) -> str:
         return f"{series_id}_{_when(original_start).key()}"

@@ -42,6 +42,14 @@ def test_a_deleted_event_carries_only_its_id():
         {"kind": "calendar#event", "etag": '"1"', "id": "abc", "status": "cancelled"}
     )
     assert event.is_cancelled and event.remote_id == "abc" and event.start is None
+    assert not event.is_series_deletion  # only the engine knows whether abc was a series
+
+
+def test_a_cancelled_series_that_shows_its_rule_is_a_deleted_series():
+    event = parse_event(
+        {"id": "abc", "status": "cancelled", "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=4"]}
+    )
+    assert event.is_series_deletion and event.remote_id == "abc"
 
 
 def test_a_cancelled_occurrence_keeps_its_original_start():

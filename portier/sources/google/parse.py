@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from portier.sources.base import Attendee, EventTime, RemoteEvent
+from portier.sources.base import Attendee, EventKind, EventTime, RemoteEvent
 
 # Rooms and other resources are attendees at these domains (Google Workspace), sometimes
 # without "resource": true.
@@ -131,6 +131,9 @@ def parse_event(raw: dict, calendar_zone: str = "") -> RemoteEvent:
         html_link=_text(raw, "htmlLink"),
         updated=_instant(updated) if updated else None,
         recurrence=tuple(recurrence),
+        # A cancelled master that still shows its rule is a deleted series; the usual
+        # tombstone (only an id) is recognised by the engine, which knows its series.
+        kind=EventKind.SERIES_DELETED if status == "cancelled" and recurrence else EventKind.EVENT,
     )
 
 

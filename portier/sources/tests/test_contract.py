@@ -13,6 +13,7 @@ from portier.integrations.models import Status
 from portier.sources import registry
 from portier.sources.base import ProviderError
 from portier.sources.tests.conftest import GUEST, sources_declaring
+from portier.sync.models import SyncedEvent
 from portier.testing.sync_fixtures import BOB, soon
 from portier.visits.models import Appointment
 
@@ -122,6 +123,7 @@ def test_a_deleted_series_cancels_every_occurrence(connected, sync):
     connected.sim.delete_event(BOB, series)
     sync(connected.calendar)
     assert not Appointment.objects.filter(status="active").exists()
+    assert not SyncedEvent.objects.filter(marked=True).exists()  # nothing left to roll in
 
 
 @pytest.mark.parametrize("source", EVERY_SOURCE, indirect=True)

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from portier.integrations.models import Calendar, Status
 from portier.sources.google.parse import parse_event_safely
 from portier.sources.google.tests.strategies import CHANGES
-from portier.sync.events import is_marked
 from portier.sync.models import SyncedEvent, SyncLogEntry
 from portier.testing.sync_fixtures import BOB, attendees, soon
 from portier.visits.models import Appointment
+from portier.visits.remote_events import is_marked
 
 EXAMPLES = int(os.environ.get("PORTIER_FUZZ_EXAMPLES", "60"))  # more: `make soak`
 

@@ -161,3 +161,68 @@ def test_the_series_rule_is_kept_for_the_invitation(google_fake, bob_calendar, s
     sync(bob_calendar)
     sync(bob_calendar)
     assert Series.objects.get().rule == "RRULE:FREQ=WEEKLY;COUNT=4"
+
+
+def test_a_deleted_series_reported_as_one_item_cancels_every_date_and_waits_for_none(
+    google_fake, bob_calendar, sync, settings, smtp_sink
+):
+    """Google's tombstone of the series itself (only its id), or a source that reports a
+    deleted series as one item: every date goes, those beyond the horizon too."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from portier.sources.base import RemoteEvent
+    from portier.sync.engine import apply_event
+    from portier.sync.models import SyncedEvent, SyncLogEntry
+
+    settings.PORTIER_SYNC_HORIZON_DAYS = 20
+    first = soon(days=1, hour=9)
+    series = google_fake.create_event(
+        BOB,
+        summary="Weekly",
+        start=first,
+        end=first + timedelta(hours=1),
+        time_zone="Europe/Berlin",
+        recurrence=["RRULE:FREQ=WEEKLY;COUNT=5"],
+        attendees=attendees("g@ext.example"),
+    )
+    sync(bob_calendar)
+    assert Appointment.objects.filter(status="active").count() == 3
+    assert SyncedEvent.objects.filter(marked=True).count() == 5
+    for tombstone in (
+        RemoteEvent(remote_id=series["id"], status="cancelled"),
+        RemoteEvent.series_deletion(series["id"]),  # the same, said by the source: no-op now
+    ):
+        with transaction.atomic():
+            apply_event(bob_calendar, tombstone, now=timezone.now())
+    assert not Appointment.objects.filter(status="active").exists()
+    assert not SyncedEvent.objects.filter(marked=True).exists()
+    cancelled = SyncLogEntry.objects.filter(action="cancelled")
+    assert sorted(cancelled.values_list("code", flat=True)) == ["event_deleted"] * 3
+
+
+def test_the_horizon_roll_finds_a_series_deleted_while_its_dates_waited(
+    google_fake, bob_calendar, sync, settings, smtp_sink
+):
+    """Google lists a deleted series' dates only so far ahead: the dates waiting beyond the
+    horizon learn of it when the roll asks for them."""
+    from portier.sync.horizon import roll_horizon
+    from portier.sync.models import SyncedEvent
+
+    settings.PORTIER_SYNC_HORIZON_DAYS = 20
+    first = soon(days=1, hour=9)
+    series = google_fake.create_event(
+        BOB,
+        summary="Weekly",
+        start=first,
+        end=first + timedelta(hours=1),
+        time_zone="Europe/Berlin",
+        recurrence=["RRULE:FREQ=WEEKLY;COUNT=5"],
+        attendees=attendees("g@ext.example"),
+    )
+    sync(bob_calendar)
+    google_fake.delete_event(BOB, series["id"])  # no sync between: as if its listing was cut
+    settings.PORTIER_SYNC_HORIZON_DAYS = 40
+    assert roll_horizon(bob_calendar.pk) == 0
+    assert not Appointment.objects.filter(status="active").exists()
+    assert not SyncedEvent.objects.filter(marked=True).exists()

@@ -12,7 +12,7 @@ The OAuth endpoints answer ``{"error": ..., "error_description": ...}`` instead.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 API_PREFIX = "/calendar/v3/"
 
@@ -104,13 +104,47 @@ class Fault:
         return {"error": reason, "error_description": self.message or reason}
 
 
+@dataclass
+class Delay:
+    """One slow answer (``delay_next``): the request waits up to ``seconds`` or until released.
+    ``arrived`` is set when the request came in, so a test knows the call is in flight."""
+
+    path_prefix: str
+    seconds: float
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def wait(self) -> None:
+        self.arrived.set()
+        self.released.wait(self.seconds)
+
+    def release(self) -> None:
+        self.released.set()
+
+
 class Faults:
-    """Queued failures (``fail_next``) and a fixed latency, applied by the HTTP server."""
+    """Queued failures (``fail_next``), slow answers (``delay_next``) and a fixed latency,
+    applied by the HTTP server."""
 
     def __init__(self, lock: threading.RLock):
         self._lock = lock
         self._queue: list[Fault] = []
+        self._delays: list[Delay] = []
         self.latency = 0.0
+
+    def delay(self, seconds: float, path_prefix: str = API_PREFIX) -> Delay:
+        delay = Delay(path_prefix, seconds)
+        with self._lock:
+            self._delays.append(delay)
+        return delay
+
+    def take_delay(self, path: str) -> Delay | None:
+        with self._lock:
+            for delay in self._delays:
+                if path.startswith(delay.path_prefix):
+                    self._delays.remove(delay)
+                    return delay
+        return None
 
     def add(
         self,
@@ -142,4 +176,7 @@ class Faults:
     def clear(self) -> None:
         with self._lock:
             self._queue.clear()
+            for delay in self._delays:
+                delay.release()
+            self._delays.clear()
             self.latency = 0.0

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .calendars import CalendarStore, When
 from .channels import Channels, Notification
-from .errors import Faults
+from .errors import Delay, Faults
 from .oauth import OAuth, offered_accounts
 from .server import AUTH_PATH, REVOKE_PATH, TOKEN_PATH, Server
 from .sync import Tokens
@@ -262,6 +262,11 @@ class FakeGoogle:
         """The next ``n`` requests under ``path_prefix`` (after ``skip`` that pass) fail with
         Google's error body."""
         self.faults.add(n, status, reason, message=message, path_prefix=path_prefix, skip=skip)
+
+    def delay_next(self, seconds: float, *, path_prefix: str = "/calendar/v3/") -> Delay:
+        """The next request under ``path_prefix`` is answered after ``seconds`` (or once the
+        returned Delay is released); ``Delay.arrived`` tells when it is in flight."""
+        return self.faults.delay(seconds, path_prefix)
 
     @property
     def latency(self) -> float:

@@ -150,6 +150,9 @@ class Handler(BaseHTTPRequestHandler):
             fake._log_request(self.command, path, query)
         if fake.latency:
             time.sleep(fake.latency)
+        delay = fake.faults.take_delay(path)
+        if delay is not None:
+            delay.wait()
         fault = fake.faults.take(path)
         if fault is not None:
             self._json(fault.status, fault.error_body(path))

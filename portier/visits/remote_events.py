@@ -1,4 +1,5 @@
-"""What a remote event means for Portier: marked or not, who is a guest, when it is."""
+"""What a remote event means for Portier: marked or not, organized inside the company or not,
+who is a guest, when it is. Plain rules over a RemoteEvent: no calendar, no source."""
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -7,7 +8,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 
 from portier.accounts.models import User
-from portier.integrations.models import Connection
 from portier.sources.base import EventTime, RemoteEvent
 from portier.visits.models import GuestKind
 from portier.visits.services import GuestInfo, Timing
@@ -19,29 +19,22 @@ def is_marked(event: RemoteEvent) -> bool:
     return any(a.email.lower() == marker for a in event.attendees)
 
 
-def is_organized_inside(event: RemoteEvent, *, calendar) -> bool:
+def is_organized_inside(event: RemoteEvent, *, company, own_addresses: frozenset[str]) -> bool:
     """Only events the company organized may make Portier write to guests: anyone can put an
     event on a host's calendar (an invitation lands there by default), marker included.
 
-    Inside means the organizer is the connected account (or the calendar itself: events of a
-    secondary calendar are organized by it), a user or connected account of the company, or
-    an address at one of the company's internal domains."""
-    connection = calendar.connection
-    company = connection.company
+    Inside means the organizer is one of `own_addresses` (the host's, the calendar's own id:
+    events of a secondary calendar are organized by it, the company's connected accounts), a
+    user of the company, or an address at one of the company's internal domains."""
     organizer = (event.organizer or event.creator).lower()
     if not organizer:
         return True  # no other claim than the calendar's own (Google always names one)
-    if organizer in {connection.account_id.lower(), connection.user.email.lower()}:
-        return True
-    if organizer == calendar.remote_id.lower() or company.is_internal_email(organizer):
+    if organizer in own_addresses or company.is_internal_email(organizer):
         return True
     members = User.objects.filter(
         membership__company=company, is_active=True, email__iexact=organizer
     )
-    accounts = Connection.objects.filter(
-        company=company, user__is_active=True, account_id__iexact=organizer
-    )
-    return members.exists() or accounts.exists()
+    return members.exists()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,191 @@
+"""One calendar's side of reconciling: the link between its event and the appointment, the
+sync log, the host's notice about a held code. The decisions are `visits.reconcile`'s."""
+
+from datetime import datetime
+from typing import Any
+
+from portier.integrations.models import Calendar
+from portier.sources.base import RemoteEvent
+from portier.sync import log as sync_log
+from portier.sync import notices, reasons
+from portier.sync.context import context_for
+from portier.sync.models import Action, SyncedEvent
+from portier.visits.models import Appointment
+from portier.visits.reconcile import Context, Known, Outcome, Reason, Verdict, reconcile
+from portier.visits.remote_events import start_instant
+
+CODES = {
+    Reason.EVENT_DELETED: reasons.EVENT_DELETED,
+    Reason.OCCURRENCE_CANCELLED: reasons.OCCURRENCE_CANCELLED,
+    Reason.MARKER_REMOVED: reasons.MARKER_REMOVED,
+    Reason.OUTSIDE_ORGANIZER: reasons.OUTSIDE_ORGANIZER,
+    Reason.IN_THE_PAST: reasons.IN_THE_PAST,
+    Reason.NO_OUTSIDE_GUESTS: reasons.NO_OUTSIDE_GUESTS,
+}
+
+
+def apply_event(
+    calendar: Calendar, event: RemoteEvent, *, now: datetime, context: Context | None = None
+) -> None:
+    """Make Portier's state match one remote event. Safe to call any number of times."""
+    context = context or context_for(calendar, now=now)
+    if event.problem:
+        # Keep what we have for it; say why it was skipped; go on with the others.
+        sync_log.record(
+            calendar=calendar,
+            action=Action.ERROR,
+            remote_id=event.remote_id,
+            title=event.title,
+            code=reasons.UNREADABLE,
+            params={"detail": event.problem.removeprefix("unreadable event data: ")},
+        )
+        return
+    link = (
+        SyncedEvent.objects.select_for_update()
+        .filter(calendar=calendar, remote_id=event.remote_id)
+        .first()
+    )
+    if event.is_series_deletion or _is_series_tombstone(calendar, event, link):
+        series_deleted(calendar, event.series_id or event.remote_id, context)
+        return
+    known = Known(appointment=link.appointment if link else None, shown=bool(link and link.marked))
+    outcome = reconcile(event, context, known)
+    if outcome.withdrawn:
+        if link and link.marked:
+            link.marked = False
+            link.save(update_fields=["marked"])
+        _log_cancelled(calendar, event.remote_id, outcome)
+        if outcome.verdict == Verdict.IGNORED:
+            _log_ignored(calendar, event, outcome)
+        return
+    link = link or SyncedEvent(calendar=calendar, remote_id=event.remote_id)
+    link.ical_uid = event.ical_uid or event.remote_id
+    link.instance_key = event.instance_key
+    link.series_id = event.series_id
+    link.starts_at = start_instant(event.start, calendar.time_zone)
+    link.remote_updated = event.updated
+    link.marked = True
+    link.appointment = outcome.appointment or link.appointment
+    link.save()
+    if outcome.verdict == Verdict.IGNORED:
+        _log_ignored(calendar, event, outcome)
+    elif outcome.verdict in (Verdict.CREATED, Verdict.UPDATED):
+        _log_placed(calendar, event, outcome)
+
+
+def _is_series_tombstone(calendar: Calendar, event: RemoteEvent, link: SyncedEvent | None) -> bool:
+    """A deletion carrying only an id that is no event here but a series we follow (Google
+    reports a deleted series so): the whole series is gone."""
+    if not event.is_cancelled or event.series_id or link is not None:
+        return False
+    return SyncedEvent.objects.filter(calendar=calendar, series_id=event.remote_id).exists()
+
+
+def series_deleted(calendar: Calendar, series_id: str, context: Context) -> None:
+    """Every date of the series this calendar still shows is withdrawn, those beyond the
+    horizon (no appointment yet) included."""
+    links = list(
+        SyncedEvent.objects.select_for_update()
+        .filter(calendar=calendar, series_id=series_id, marked=True)
+        .select_related("appointment")
+        .order_by("starts_at", "pk")
+    )
+    SyncedEvent.objects.filter(pk__in=[link.pk for link in links]).update(marked=False)
+    placed = [(link.remote_id, link.appointment) for link in links if link.appointment]
+    known = Known(shown=True, occurrences=tuple(appointment for _id, appointment in placed))
+    outcome = reconcile(RemoteEvent.series_deletion(series_id), context, known)
+    for (remote_id, _appointment), part in zip(placed, outcome.parts, strict=True):
+        _log_cancelled(calendar, remote_id, part)
+
+
+def withdraw_link(calendar: Calendar, link: SyncedEvent, context: Context) -> None:
+    """A marked event the calendar no longer has (a full listing lacks it): deleted."""
+    tombstone = RemoteEvent(remote_id=link.remote_id, status="cancelled")
+    outcome = reconcile(tombstone, context, Known(appointment=link.appointment, shown=True))
+    link.marked = False
+    link.save(update_fields=["marked"])
+    _log_cancelled(calendar, link.remote_id, outcome)
+
+
+def _code(outcome: Outcome) -> str:
+    return CODES[outcome.reason] if outcome.reason else ""
+
+
+def _log_ignored(calendar: Calendar, event: RemoteEvent, outcome: Outcome) -> None:
+    sync_log.record(
+        calendar=calendar,
+        action=Action.IGNORED,
+        remote_id=event.remote_id,
+        title=event.title,
+        code=_code(outcome),
+    )
+
+
+def _log_cancelled(calendar: Calendar, remote_id: str, outcome: Outcome) -> None:
+    appointment = outcome.appointment
+    if not outcome.cancelled or appointment is None:
+        return
+    sync_log.record(
+        calendar=calendar,
+        action=Action.CANCELLED,
+        remote_id=remote_id,
+        title=appointment.title,
+        code=_code(outcome),
+        appointment=appointment,
+    )
+    sync_log.record_emails(calendar, remote_id, appointment, outcome.change)
+
+
+def _log_placed(calendar: Calendar, event: RemoteEvent, outcome: Outcome) -> None:
+    appointment, change = outcome.appointment, outcome.change
+    assert appointment is not None and change is not None
+    if outcome.verdict == Verdict.CREATED:
+        sync_log.record(
+            calendar=calendar,
+            action=Action.PICKED_UP,
+            remote_id=event.remote_id,
+            title=outcome.title,
+            appointment=appointment,
+        )
+        held(calendar, event, appointment)
+        sync_log.record_emails(calendar, event.remote_id, appointment, change)
+        return
+    held(calendar, event, appointment)
+    if change.kind == "unchanged":
+        return
+    params: dict[str, Any] = {"fields": list(change.changed)}
+    params.update(added=len(change.added), removed=len(change.removed))
+    if change.released:
+        action, code = Action.RELEASED, reasons.RELEASED
+        params = {"location": outcome.location.name}
+    elif change.kind == "created":
+        action, code, params = Action.PICKED_UP, "", {}
+    else:
+        action, code = Action.UPDATED, reasons.CHANGED
+    sync_log.record(
+        calendar=calendar,
+        action=action,
+        remote_id=event.remote_id,
+        title=outcome.title,
+        code=code,
+        params=params,
+        appointment=appointment,
+    )
+    sync_log.record_emails(calendar, event.remote_id, appointment, change)
+
+
+def held(calendar: Calendar, event: RemoteEvent, appointment: Appointment) -> None:
+    """Log the hold and tell the host, once per event and wrong code."""
+    appointment.refresh_from_db(fields=["held_code"])
+    if not appointment.held_code:
+        return
+    sync_log.record(
+        calendar=calendar,
+        action=Action.HELD,
+        remote_id=event.remote_id,
+        title=appointment.title,
+        code=reasons.UNKNOWN_CODE,
+        params={"code": appointment.held_code},
+        appointment=appointment,
+    )
+    notices.invalid_code(calendar=calendar, appointment=appointment, event=event)
