@@ -58,6 +58,7 @@ def integration_list(request):
         {
             "slug": source.slug,
             "name": source.name,
+            "help_text": source.help_text,
             "connections": [c for c in connections if c.provider == source.slug],
             "available": source.is_configured(),
             "redirects": isinstance(source.connect, OAuthFlow),

@@ -292,6 +292,7 @@ class Source:
     parse_notification: Callable[[Mapping[str, str], bytes], PushNotice | None] | None = None
     room_domains: tuple[str, ...] = ()  # attendees at these domains are rooms, never guests
     simulator: str = ""  # dotted path of its Simulator (portier.sources.simulation)
+    help_text: str | Promise = ""  # shown to hosts under the source's name on Integrations
 
     @property
     def capabilities(self) -> frozenset[Capability]:
