@@ -274,6 +274,7 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Calendar sources: slug -> its `Source` (portier/sources/<slug>/, docs/architecture.md).
 PORTIER_SOURCES = {
     "google": "portier.sources.google.source.SOURCE",
+    "microsoft": "portier.sources.microsoft.source.SOURCE",
 }
 # Each source reads its own settings (GOOGLE_*, ...) from the environment, in its package.
 _source_settings = settings_modules(PORTIER_SOURCES)

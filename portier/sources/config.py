@@ -28,7 +28,7 @@ def settings_of(modules: list[ModuleType]) -> dict[str, Any]:
         name: getattr(module, name)
         for module in modules
         for name in dir(module)
-        if name.isupper()
+        if name.isupper() and not name.startswith("_")
     }
 
 
