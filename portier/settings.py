@@ -285,9 +285,7 @@ globals().update(settings_of(_source_settings))
 # starts the simulators and gives its children settings pointing at them, together with
 # PORTIER_SANDBOX_<SOURCE>_URL: that pair is the sandbox's own client, never a real one.
 PORTIER_SANDBOX_CONTROL_TOKEN = env_str("PORTIER_SANDBOX_CONTROL_TOKEN")
-PORTIER_SANDBOX = env_bool("PORTIER_SANDBOX", True) and not real_client_configured(
-    _source_settings
-)
+PORTIER_SANDBOX = env_bool("PORTIER_SANDBOX", True) and not real_client_configured(_source_settings)
 if not PORTIER_SANDBOX:
     PORTIER_SANDBOX_GOOGLE_URL = PORTIER_SANDBOX_CONTROL_TOKEN = ""
 if PORTIER_SANDBOX and not EMAIL_HOST:

@@ -110,8 +110,10 @@ class Occurrence:
 def _when(moment: datetime, zone_name: str) -> dict:
     """A dateTimeTimeZone in the client's preferred zone (UTC unless it asked otherwise)."""
     if zone_name in ("", "UTC"):
-        return {"dateTime": moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"),
-                "timeZone": "UTC"}
+        return {
+            "dateTime": moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000"),
+            "timeZone": "UTC",
+        }
     local = moment.astimezone(ZoneInfo(iana_name(zone_name) or "UTC"))
     return {"dateTime": local.strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": zone_name}
 

@@ -47,8 +47,11 @@ class Graph:
         if fault is not None:
             status, after = fault
             headers = {"Retry-After": str(after)} if after is not None else {}
-            return _graph_error(status, "TooManyRequests" if status == 429 else "ServiceUnavailable",
-                                headers=headers)
+            return _graph_error(
+                status,
+                "TooManyRequests" if status == 429 else "ServiceUnavailable",
+                headers=headers,
+            )
         prefer = request["headers"].get("prefer", "")
         zone = (re.search(r'outlook\.timezone="([^"]*)"', prefer) or [None, "UTC"])[1]
         size = int((re.search(r"odata\.maxpagesize=(\d+)", prefer) or [None, DEFAULT_PAGE])[1])
@@ -56,17 +59,31 @@ class Graph:
         parts = [unquote(p) for p in path.strip("/").split("/")]
         if parts == ["me"]:
             user = sim.accounts[account]
-            return Reply(200, {"id": user.oid, "displayName": user.name, "mail": user.email,
-                               "userPrincipalName": user.email})
+            return Reply(
+                200,
+                {
+                    "id": user.oid,
+                    "displayName": user.name,
+                    "mail": user.email,
+                    "userPrincipalName": user.email,
+                },
+            )
         if parts == ["me", "calendars"]:
             calendars = sim.accounts[account].calendars
-            return Reply(200, {"value": [
-                {"id": cid, "name": name, "isDefaultCalendar": n == 0, "canEdit": True}
-                for n, (cid, name) in enumerate(calendars.items())
-            ]})
-        if len(parts) == 5 and parts[:2] == ["me", "calendars"] and parts[3:] == [
-            "calendarView", "delta"
-        ]:
+            return Reply(
+                200,
+                {
+                    "value": [
+                        {"id": cid, "name": name, "isDefaultCalendar": n == 0, "canEdit": True}
+                        for n, (cid, name) in enumerate(calendars.items())
+                    ]
+                },
+            )
+        if (
+            len(parts) == 5
+            and parts[:2] == ["me", "calendars"]
+            and parts[3:] == ["calendarView", "delta"]
+        ):
             return self.delta(account, parts[2], query, zone=zone, size=size)
         if len(parts) in (3, 4) and parts[:2] == ["me", "events"]:
             return self.event(account, parts[2], parts[3:], query, zone=zone)
@@ -77,8 +94,11 @@ class Graph:
     # -- events ----------------------------------------------------------------------------
 
     def _live(self, account: str, calendar_id: str) -> list[Event]:
-        return [e for e in self.sim.events.values()
-                if e.calendar_id == calendar_id and e.organizer == account]
+        return [
+            e
+            for e in self.sim.events.values()
+            if e.calendar_id == calendar_id and e.organizer == account
+        ]
 
     def view(self, account: str, calendar_id: str, start: datetime, end: datetime, zone: str):
         """What the calendar view shows now: id -> Graph JSON."""
@@ -115,8 +135,7 @@ class Graph:
     # -- delta -----------------------------------------------------------------------------
 
     def _link(self, calendar_id: str, name: str, token: str) -> str:
-        return (f"{self.sim.graph_url}/me/calendars/{calendar_id}/calendarView/delta"
-                f"?${name}={token}")
+        return f"{self.sim.graph_url}/me/calendars/{calendar_id}/calendarView/delta?${name}={token}"
 
     def delta(self, account, calendar_id, query, *, zone, size):
         sim = self.sim
@@ -139,11 +158,14 @@ class Graph:
                 items = list(now.values())
             else:
                 items = [body for key, body in now.items() if seen.get(key) != body["changeKey"]]
-                items += [{"id": key, "@removed": {"reason": "deleted"}}
-                          for key in seen if key not in now]
+                items += [
+                    {"id": key, "@removed": {"reason": "deleted"}} for key in seen if key not in now
+                ]
             token = secrets.token_urlsafe(16)
             sim.snapshots[token] = {
-                "account": account, "start": start, "end": end,
+                "account": account,
+                "start": start,
+                "end": end,
                 "seen": {key: body["changeKey"] for key, body in now.items()},
             }
             return self._page(calendar_id, {"items": items, "delta": token}, size)
@@ -161,8 +183,12 @@ class Graph:
 
     def _expired(self, calendar_id):
         if self.sim.expired_code == "410":
-            return _graph_error(410, "resyncRequired", "Resync required.",
-                                headers={"Location": self._link(calendar_id, "deltatoken", "")})
+            return _graph_error(
+                410,
+                "resyncRequired",
+                "Resync required.",
+                headers={"Location": self._link(calendar_id, "deltatoken", "")},
+            )
         return _graph_error(400, self.sim.expired_code, "The sync state was not found.")
 
     # -- subscriptions ---------------------------------------------------------------------
@@ -178,13 +204,17 @@ class Graph:
                 return _graph_error(400, "ExtensionError", "clientState is too long")
             for url in {body["notificationUrl"], body.get("lifecycleNotificationUrl") or ""}:
                 if url and not self._validates(url):
-                    return _graph_error(400, "ValidationError",
-                                        "Subscription validation request failed.")
+                    return _graph_error(
+                        400, "ValidationError", "Subscription validation request failed."
+                    )
             sub = Subscription(
-                id=secrets.token_hex(16), account=account, resource=body["resource"],
+                id=secrets.token_hex(16),
+                account=account,
+                resource=body["resource"],
                 client_state=body.get("clientState", ""),
                 notification_url=body["notificationUrl"],
-                lifecycle_url=body.get("lifecycleNotificationUrl", ""), expires=expires,
+                lifecycle_url=body.get("lifecycleNotificationUrl", ""),
+                expires=expires,
             )
             with sim.lock:
                 sim.subscriptions[sub.id] = sub
@@ -218,8 +248,11 @@ class Graph:
             item["lifecycleEvent"] = lifecycle
             url = sub.lifecycle_url or sub.notification_url
         else:
-            item.update(changeType="updated", resource=sub.resource,
-                        resourceData={"@odata.type": "#Microsoft.Graph.Event"})
+            item.update(
+                changeType="updated",
+                resource=sub.resource,
+                resourceData={"@odata.type": "#Microsoft.Graph.Event"},
+            )
             url = sub.notification_url
         status, _ = self.sim.deliver(url, body=json.dumps({"value": [item]}).encode(), query=None)
         return status
