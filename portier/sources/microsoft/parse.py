@@ -30,7 +30,7 @@ def parse_instant(value: str) -> datetime:
     text = value.replace("Z", "+00:00")
     head, dot, rest = text.partition(".")
     if dot:  # fromisoformat reads at most six fractional digits
-        digits = "".join(c for c in rest if c.isdigit())
+        digits = rest[: len(rest) - len(rest.lstrip("0123456789"))]
         offset = rest[len(digits) :]
         text = f"{head}.{digits[:6]}{offset}"
     return datetime.fromisoformat(text)

@@ -33,6 +33,8 @@ class FakeMicrosoft:
         self.pages: dict[str, dict] = {}  # skip token -> remaining items
         self.faults: list[tuple[int, int | None]] = []  # (status, retry-after)
         self.requests: list[tuple[str, str]] = []  # (method, path) of Graph calls
+        self.latency = 0.0  # seconds each Graph answer takes
+        self.in_flight = self.max_in_flight = 0
         self.expired_code = "syncStateNotFound"  # or "410"
         self.access_token_seconds = 3600
         self.validation_answers: list[tuple[str, int, str]] = []

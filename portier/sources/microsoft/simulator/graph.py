@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -35,6 +36,20 @@ class Graph:
         self.sim = sim
 
     def handle(self, request: dict) -> Reply:
+        """One Graph request, counted while in flight (tests check the client's limit)."""
+        sim = self.sim
+        with sim.lock:
+            sim.in_flight += 1
+            sim.max_in_flight = max(sim.max_in_flight, sim.in_flight)
+        try:
+            if sim.latency:
+                time.sleep(sim.latency)
+            return self._handle(request)
+        finally:
+            with sim.lock:
+                sim.in_flight -= 1
+
+    def _handle(self, request: dict) -> Reply:
         sim = self.sim
         path = request["path"].removeprefix("/v1.0")
         with sim.lock:
