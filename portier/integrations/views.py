@@ -204,7 +204,14 @@ def connection_disconnect(request, pk):
             % {"account": connection.account_id},
         )
         return redirect("integrations:list")
-    context = {"connection": connection, "source": registry.display_name(connection.provider)}
+    source = (
+        registry.get(connection.provider) if registry.is_registered(connection.provider) else None
+    )
+    context = {
+        "connection": connection,
+        "source": registry.display_name(connection.provider),
+        "revokes": source is None or source.supports(Capability.REVOKE),
+    }
     return render(request, "integrations/disconnect.html", context)
 
 

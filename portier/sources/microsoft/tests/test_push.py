@@ -110,6 +110,9 @@ def test_subscriptions_are_renewed_before_they_expire(ms, subscribed):
 
 def test_disconnecting_deletes_the_subscriptions(ms, subscribed, bob_client):
     assert ms.subscriptions
+    url = reverse("integrations:disconnect", args=[subscribed.connection.pk])
+    page = bob_client.get(url).content.decode()
+    assert "revokes" not in page and "remove it there too" in page  # no revocation at Graph
     services.disconnect(connection=subscribed.connection)
     assert not ms.subscriptions
 

@@ -161,6 +161,7 @@ def test_a_failed_refresh_asks_for_reconnect_and_mails_the_host_once(ms, outlook
     assert connection.status == Status.NEEDS_RECONNECT
     assert "invalid_grant" in connection.last_error
     assert [m.to for m in mail.outbox] == [[BOB]]
+    assert "Microsoft Outlook no longer accepts" in mail.outbox[0].body
 
 
 def test_at_most_four_requests_at_once_per_mailbox(ms, bob_outlook):
