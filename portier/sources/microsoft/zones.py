@@ -36,6 +36,14 @@ def zone_info(name: str) -> ZoneInfo:
         raise UnknownZone(f"unknown time zone {name!r}") from exc
 
 
+_WINDOWS = {iana: name for name, iana in reversed(list(WINDOWS_TO_OLSON.items()))}
+
+
+def windows_name(iana: str) -> str:
+    """The Windows name Outlook keeps for an IANA zone (CLDR's first match; UTC if none)."""
+    return _WINDOWS.get(iana, "UTC")
+
+
 _cache: set[str] = set()
 
 

@@ -10,29 +10,10 @@ from urllib.parse import urlencode, urlsplit
 
 from django.test import Client
 from django.urls import reverse
-from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+from portier.sources.microsoft.simulator.events import recurrence_of
 from portier.sources.microsoft.simulator.fake import FakeMicrosoft
-
-WINDOWS = {iana: name for name, iana in reversed(list(WINDOWS_TO_OLSON.items()))}
-
-
-def windows_zone(iana: str) -> str:
-    """The Windows name Outlook would keep for an IANA zone (CLDR's first match)."""
-    return WINDOWS.get(iana, "UTC")
-
-
-def recurrence_of(lines: Sequence[str]) -> dict | None:
-    """The simple RRULEs the suite writes (FREQ=DAILY|WEEKLY, INTERVAL, COUNT) as a pattern."""
-    for line in lines:
-        if line.startswith("RRULE:"):
-            parts = dict(p.split("=", 1) for p in line[6:].split(";") if "=" in p)
-            return {
-                "type": parts.get("FREQ", "WEEKLY").lower(),
-                "interval": int(parts.get("INTERVAL", 1)),
-                "count": int(parts["COUNT"]) if "COUNT" in parts else None,
-            }
-    return None
+from portier.sources.microsoft.zones import windows_name
 
 
 def through_test_client(url: str, *, body: bytes, query: dict[str, str] | None) -> tuple[int, str]:
@@ -70,7 +51,7 @@ class MicrosoftSimulator:
 
     def add_account(self, email: str, *, time_zone: str, other_calendar: str) -> None:
         self.fake.add_account(email, name=email, calendars=[other_calendar])
-        self.zones[email] = windows_zone(time_zone)
+        self.zones[email] = windows_name(time_zone)
 
     def connect(self, client: Any, slug: str, account: str) -> Any:
         started = client.post(reverse("integrations:connect", args=[slug]))

@@ -16,6 +16,30 @@ MAX_OCCURRENCES = 1000
 _ids = itertools.count(1)
 
 
+def recurrence_of(lines) -> dict | None:
+    """Simple RRULE lines (FREQ=DAILY|WEEKLY, INTERVAL, COUNT) as the simulator's pattern."""
+    for line in lines or ():
+        if line.startswith("RRULE:"):
+            parts = dict(p.split("=", 1) for p in line[6:].split(";") if "=" in p)
+            return {
+                "type": parts.get("FREQ", "WEEKLY").lower(),
+                "interval": int(parts.get("INTERVAL", 1)),
+                "count": int(parts["COUNT"]) if "COUNT" in parts else None,
+            }
+    return None
+
+
+def rrule_of(recurrence: dict | None) -> list[str]:
+    if not recurrence:
+        return []
+    rule = f"RRULE:FREQ={recurrence.get('type', 'weekly').upper()}"
+    if int(recurrence.get("interval") or 1) != 1:
+        rule += f";INTERVAL={int(recurrence['interval'])}"
+    if recurrence.get("count"):
+        rule += f";COUNT={int(recurrence['count'])}"
+    return [rule]
+
+
 def new_id(prefix: str) -> str:
     return f"AAMk{prefix}{next(_ids):06d}"
 

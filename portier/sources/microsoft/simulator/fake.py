@@ -19,7 +19,14 @@ from portier.sources.microsoft.simulator.tls import Certificates
 class FakeMicrosoft:
     TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad"
 
-    def __init__(self, client_id: str = "", client_secret: str = "") -> None:
+    def __init__(
+        self,
+        client_id: str = "",
+        client_secret: str = "",
+        *,
+        web_port: int = 0,
+        control_token: str = "",
+    ) -> None:
         self.client_id = client_id or "11111111-2222-3333-4444-555555555555"
         self.client_secret = client_secret or secrets.token_urlsafe(24)
         self.lock = threading.RLock()
@@ -38,8 +45,12 @@ class FakeMicrosoft:
         self.expired_code = "syncStateNotFound"  # or "410"
         self.access_token_seconds = 3600
         self.validation_answers: list[tuple[str, int, str]] = []
+        # Sandbox mode: the control API is on, and every consent must carry a login_hint signed
+        # with this token (as the sandbox Google's, docs/sandbox.md).
+        self.control_token = control_token
+        self.consent_notice = ""
         self.certificates = Certificates()
-        self.server = Server(self)
+        self.server = Server(self, web_port=web_port)
         # How the simulator reaches a notification URL: real HTTP by default; a test may
         # route it through Django's test client instead (contract.py).
         self.deliver = self.server.post
@@ -55,6 +66,11 @@ class FakeMicrosoft:
     @property
     def base_url(self) -> str:
         return self.server.base_url
+
+    @property
+    def web_url(self) -> str:
+        """The browser's side: the consent page (and the sandbox's control API)."""
+        return self.server.web_url
 
     @property
     def authority(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import html
 import json
 import secrets
@@ -39,7 +40,7 @@ class Identity:
         if rest == "oauth2/v2.0/authorize":
             return self.consent_page(request)
         if rest == "oauth2/v2.0/approve":
-            return Reply(302, b"", headers={"Location": self.approve_url_of(request["query"])})
+            return self.approve_page(request["query"])
         if rest == "oauth2/v2.0/token" and request["method"] == "POST":
             form = dict(parse_qsl(request["body"].decode()))
             return self.token(form, base)
@@ -48,7 +49,9 @@ class Identity:
     def configuration(self, base: str, tenant: str) -> dict:
         return {
             "issuer": f"{self.sim.base_url}/{self.sim.TENANT_ID}/v2.0",
-            "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+            # The browser's page is on the plain-HTTP listener (msal checks only the token
+            # endpoint's scheme); a browser would warn about the test CA's certificate.
+            "authorization_endpoint": f"{self.sim.web_url}/{tenant}/oauth2/v2.0/authorize",
             "token_endpoint": f"{base}/oauth2/v2.0/token",
             "jwks_uri": f"{base}/discovery/v2.0/keys",
             "response_types_supported": ["code"],
@@ -66,20 +69,45 @@ class Identity:
         if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
             raise ValueError("AADSTS9002325: PKCE (S256) is required")
 
+    def _check_hint(self, query: dict) -> str:
+        """In sandbox mode, the one account a consent may show and approve: the hinted one,
+        signed by Portier (docs/sandbox.md). Otherwise any account ("" = no restriction)."""
+        hint = (query.get("login_hint") or "").lower()
+        if not self.sim.control_token:
+            return ""
+        expected = hmac.new(
+            self.sim.control_token.encode(), b"login_hint:" + hint.encode(), hashlib.sha256
+        ).hexdigest()
+        if not hint or not hmac.compare_digest(query.get("hint_sig", ""), expected):
+            raise ValueError("this sandbox consent must come from Portier's Connect button")
+        return hint
+
     def consent_page(self, request: dict):
         query = request["query"]
         try:
             self._check_request(query)
+            only = self._check_hint(query)
         except ValueError as exc:
             return Reply(400, f"<p>{html.escape(str(exc))}</p>")
-        hint = (query.get("login_hint") or "").lower()
+        hint = only or (query.get("login_hint") or "").lower()
         accounts = [a for a in self.sim.accounts if not hint or a == hint]
-        links = "".join(
-            f'<li><a href="approve?{html.escape(urlencode({**query, "account": a}))}">'
-            f"{html.escape(a)}</a></li>"
-            for a in accounts
+        links = [(a, html.escape(urlencode({**query, "account": a}))) for a in accounts]
+        buttons = "".join(
+            f'<p><a class="approve" href="approve?{link}">Approve as {html.escape(a)}</a></p>'
+            for a, link in links
         )
-        return Reply(200, f"<h1>Pick an account</h1><ul>{links}</ul>")
+        notice = f"<p>{html.escape(self.sim.consent_notice)}</p>" if self.sim.consent_notice else ""
+        return Reply(
+            200,
+            "<!doctype html><title>Sign in to your account</title>"
+            f"<h1>Portier wants to read your calendars</h1>{notice}{buttons}",
+        )
+
+    def approve_page(self, query: dict):
+        try:
+            return Reply(302, b"", headers={"Location": self.approve_url_of(query)})
+        except (ValueError, KeyError) as exc:
+            return Reply(400, f"<p>{html.escape(str(exc))}</p>")
 
     def approve(self, authorize_url: str, account: str) -> str:
         query = dict(parse_qsl(urlsplit(authorize_url).query))
@@ -87,7 +115,10 @@ class Identity:
 
     def approve_url_of(self, query: dict) -> str:
         self._check_request(query)
+        only = self._check_hint(query)
         account = query["account"].lower()
+        if only and account != only:
+            raise ValueError("this sandbox consent is for another account")
         if account not in self.sim.accounts:
             raise ValueError(f"no account {account}")
         code = secrets.token_urlsafe(24)

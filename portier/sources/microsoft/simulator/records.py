@@ -10,6 +10,7 @@ class Account:
     email: str
     name: str
     oid: str = field(default_factory=lambda: secrets.token_hex(8))
+    time_zone: str = "UTC"  # IANA, for the sandbox calendar page
     calendars: dict[str, str] = field(default_factory=dict)  # id -> name; first is default
 
 

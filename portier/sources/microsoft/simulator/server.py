@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import requests
 
+from portier.sources.microsoft.simulator import control
 from portier.sources.microsoft.simulator.graph import Graph
 from portier.sources.microsoft.simulator.identity import Identity
 from portier.sources.microsoft.simulator.reply import Reply
@@ -36,7 +37,9 @@ class Handler(BaseHTTPRequestHandler):
         }
         sim = self.server.sim
         try:
-            if parts.path.startswith("/v1.0/"):
+            if parts.path.startswith(control.PREFIX):
+                reply = control.handle(sim, request)
+            elif parts.path.startswith("/v1.0/"):
                 reply = sim.server.graph.handle(request)
             else:
                 reply = sim.server.identity.handle(request)
@@ -68,32 +71,46 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class Server:
-    def __init__(self, sim: FakeMicrosoft, host: str = "127.0.0.1", port: int = 0) -> None:
+    """Two listeners on loopback: HTTPS for msal and Graph (msal insists on https), plain HTTP
+    for the browser (the consent page, which a browser would not trust over our own CA) and
+    the sandbox's control API."""
+
+    def __init__(self, sim: FakeMicrosoft, host: str = "127.0.0.1", web_port: int = 0) -> None:
         self.sim = sim
-        self.host, self.port = host, port
+        self.host, self.web_port = host, web_port
         self.identity = Identity(sim)
         self.graph = Graph(sim)
         self.httpd: _HTTPServer | None = None
-        self.thread: threading.Thread | None = None
+        self.web: _HTTPServer | None = None
 
     @property
     def base_url(self) -> str:
         assert self.httpd is not None, "start() the simulator first"
         return f"https://127.0.0.1:{self.httpd.server_address[1]}"
 
-    def start(self) -> None:
-        httpd = _HTTPServer((self.host, self.port), Handler)
+    @property
+    def web_url(self) -> str:
+        assert self.web is not None, "start() the simulator first"
+        return f"http://127.0.0.1:{self.web.server_address[1]}"
+
+    def _listen(self, port: int) -> _HTTPServer:
+        httpd = _HTTPServer((self.host, port), Handler)
         httpd.sim = self.sim
+        return httpd
+
+    def start(self) -> None:
+        self.web = self._listen(self.web_port)
+        self.httpd = self._listen(0)
         context = self.sim.certificates.server_context()
-        httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-        self.httpd = httpd
-        self.thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-        self.thread.start()
+        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        for httpd in (self.httpd, self.web):
+            threading.Thread(target=httpd.serve_forever, daemon=True).start()
 
     def stop(self) -> None:
-        if self.httpd is not None:
-            self.httpd.shutdown()
-            self.httpd.server_close()
+        for httpd in (self.httpd, self.web):
+            if httpd is not None:
+                httpd.shutdown()
+                httpd.server_close()
 
     @staticmethod
     def post(url: str, *, body: bytes, query: dict[str, str] | None = None) -> tuple[int, str]:
