@@ -287,7 +287,15 @@ globals().update(settings_of(_source_settings))
 PORTIER_SANDBOX_CONTROL_TOKEN = env_str("PORTIER_SANDBOX_CONTROL_TOKEN")
 PORTIER_SANDBOX = env_bool("PORTIER_SANDBOX", True) and not real_client_configured(_source_settings)
 if not PORTIER_SANDBOX:
-    PORTIER_SANDBOX_GOOGLE_URL = PORTIER_SANDBOX_CONTROL_TOKEN = ""
+    # Each source's PORTIER_SANDBOX_<SOURCE>_URL: no simulator outside sandbox mode.
+    PORTIER_SANDBOX_CONTROL_TOKEN = ""
+    globals().update(
+        {
+            name: ""
+            for name in settings_of(_source_settings)
+            if name.startswith("PORTIER_SANDBOX_") and name.endswith("_URL")
+        }
+    )
 if PORTIER_SANDBOX and not EMAIL_HOST:
     EMAIL_BACKEND = "portier.sandbox.mail.CatchingBackend"
 

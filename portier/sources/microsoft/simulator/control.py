@@ -77,10 +77,10 @@ def _dispatch(sim: FakeMicrosoft, method: str, parts: list[str], body: dict) -> 
             )
             _changed(sim, account.email)
             return Reply(200, resource(sim, event))
-        case "GET", ["calendars", _calendar_id, "events", event_id]:
-            return Reply(200, resource(sim, sim.events[event_id]))
+        case "GET", ["calendars", calendar_id, "events", event_id]:
+            return Reply(200, resource(sim, _event(sim, calendar_id, event_id)))
         case "PATCH", ["calendars", calendar_id, "events", event_id]:
-            event = sim.events[event_id]
+            event = _event(sim, calendar_id, event_id)
             zone = body.get("time_zone") or _owner(sim, calendar_id).time_zone
             fields: dict = {}
             if "summary" in body:
@@ -100,8 +100,8 @@ def _dispatch(sim: FakeMicrosoft, method: str, parts: list[str], body: dict) -> 
             sim.update_event(event_id, **fields)
             _changed(sim, event.organizer)
             return Reply(200, resource(sim, event))
-        case "DELETE", ["calendars", _calendar_id, "events", event_id]:
-            owner = sim.events[event_id].organizer
+        case "DELETE", ["calendars", calendar_id, "events", event_id]:
+            owner = _event(sim, calendar_id, event_id).organizer
             sim.delete_event(event_id)
             _changed(sim, owner)
             return Reply(204)
@@ -144,6 +144,14 @@ def resource(sim: FakeMicrosoft, event: Event) -> dict:
     if event.recurrence:
         body["recurrence"] = rrule_of(event.recurrence)
     return body
+
+
+def _event(sim: FakeMicrosoft, calendar_id: str, event_id: str) -> Event:
+    """An event of that calendar only: one user's page must not reach another's events."""
+    event = sim.events[event_id]
+    if event.calendar_id != calendar_id:
+        raise KeyError(event_id)
+    return event
 
 
 def _owner(sim: FakeMicrosoft, calendar_id: str):
