@@ -91,16 +91,20 @@ class Identity:
             return Reply(400, f"<p>{html.escape(str(exc))}</p>")
         hint = only or (query.get("login_hint") or "").lower()
         accounts = [a for a in self.sim.accounts if not hint or a == hint]
-        links = [(a, html.escape(urlencode({**query, "account": a}))) for a in accounts]
-        buttons = "".join(
-            f'<p><a class="approve" href="approve?{link}">Approve as {html.escape(a)}</a></p>'
-            for a, link in links
+        hidden = "".join(
+            f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+            for k, v in query.items()
+            if k != "account"
         )
-        notice = f"<p>{html.escape(self.sim.consent_notice)}</p>" if self.sim.consent_notice else ""
+        options = "".join(f"<option>{html.escape(a)}</option>" for a in accounts)
+        notice = html.escape(self.sim.consent_notice or "Simulated Microsoft sign-in.")
         return Reply(
             200,
             "<!doctype html><title>Sign in to your account</title>"
-            f"<h1>Portier wants to read your calendars</h1>{notice}{buttons}",
+            "<h1>Portier wants to read your calendars</h1>"
+            f'<p id="notice">{notice}</p><form method="get" action="approve">{hidden}'
+            f'<label>Account <select id="account" name="account">{options}</select></label>'
+            '<button id="approve" type="submit">Approve</button></form>',
         )
 
     def approve_page(self, query: dict):
