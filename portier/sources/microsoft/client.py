@@ -8,6 +8,7 @@ GET and POST requests). HTTPS trusts REQUESTS_CA_BUNDLE (requests' own variable)
 import hashlib
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -46,12 +47,16 @@ RESYNC_CODES = {"syncstatenotfound", "resyncrequired", "syncstateinvalid"}
 RETRIED = {429, 500, 502, 503, 504}
 
 _slots_lock = threading.Lock()
-_slots: dict[str, threading.BoundedSemaphore] = {}
+# Weak: a mailbox's slots live as long as a client uses them (keys change with token rotation).
+_slots: weakref.WeakValueDictionary[str, threading.BoundedSemaphore] = weakref.WeakValueDictionary()
 
 
 def _slot(key: str) -> threading.BoundedSemaphore:
     with _slots_lock:
-        return _slots.setdefault(key, threading.BoundedSemaphore(MAX_CONCURRENT))
+        slot = _slots.get(key)
+        if slot is None:
+            slot = _slots[key] = threading.BoundedSemaphore(MAX_CONCURRENT)
+        return slot
 
 
 def _error_code(response: requests.Response) -> str:
@@ -97,7 +102,8 @@ class Microsoft:
 
     @cached_property
     def mailbox_key(self) -> str:
-        # The grant as first seen by this client; never logged, only hashed into a key.
+        # The grant as this client was built with it (the tasks of one connection share it);
+        # never logged, only hashed into a key. Graph's limit of 4 at a time holds per process.
         return hashlib.sha256(self.tokens.refresh_token.encode()).hexdigest()[:16]
 
     # -- requests --------------------------------------------------------------------------
@@ -148,10 +154,13 @@ class Microsoft:
             time.sleep(self._delay(response, attempt))
         raise AssertionError("unreachable")
 
+    @cached_property
+    def _slot(self) -> threading.BoundedSemaphore:
+        return _slot(self.mailbox_key)  # held by this client: the weak entry stays
+
     @contextmanager
     def _one_at_a_time(self) -> Iterator[None]:
-        slot = _slot(self.mailbox_key)
-        with slot:
+        with self._slot:
             yield
 
     def _delay(self, response: requests.Response, attempt: int) -> float:
