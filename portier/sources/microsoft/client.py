@@ -45,6 +45,7 @@ MAX_CONCURRENT = 4  # Graph's limit per app and mailbox
 SUBSCRIPTION_MINUTES = 10_080 - 60  # events allow at most 10,080; an hour's margin
 RESYNC_CODES = {"syncstatenotfound", "resyncrequired", "syncstateinvalid"}
 RETRIED = {429, 500, 502, 503, 504}
+FULL, DELTA = "F", "D"  # the first character of a page token: which kind of chain it is in
 
 _slots_lock = threading.Lock()
 # Weak: a mailbox's slots live as long as a client uses them (keys change with token rotation).
@@ -213,29 +214,33 @@ class Microsoft:
 
     def changes(self, calendar_id: str, cursor: str | None, page: str | None = None) -> Changes:
         """One page of the calendar view's delta over the sync window. Without a cursor (or
-        with one whose window has drifted too far) a full listing of the window."""
-        window = Window.of_cursor(cursor) if cursor else None
-        if window is not None and window.is_stale():
-            window, cursor, page = None, None, None  # a full listing over a new window
+        with one whose window has drifted too far) a full listing of a new window. A page
+        token carries its window and whether its chain is a full listing."""
         if page:
-            window, url = Window.split(page)
+            full = page.startswith(FULL)
+            window, url = Window.split(page[1:])
             body = self.get_json(url, headers=self._prefer())
-        elif window is not None:
-            body = self.get_json(window.link, headers=self._prefer())
         else:
-            window = Window.starting_now()
-            body = self.get_json(
-                f"/me/calendars/{quote(calendar_id, safe='')}/calendarView/delta",
-                params=window.params(),
-                headers=self._prefer(),
-            )
+            window_of_cursor = Window.of_cursor(cursor) if cursor else None
+            full = window_of_cursor is None or window_of_cursor.is_stale()
+            if full:
+                window = Window.starting_now()
+                body = self.get_json(
+                    f"/me/calendars/{quote(calendar_id, safe='')}/calendarView/delta",
+                    params=window.params(),
+                    headers=self._prefer(),
+                )
+            else:
+                assert window_of_cursor is not None
+                window = window_of_cursor
+                body = self.get_json(window.link, headers=self._prefer())
         events = [self._read(item) for item in body.get("value", [])]
         next_link, delta_link = body.get("@odata.nextLink"), body.get("@odata.deltaLink")
         return Changes(
             events=events,
             cursor=window.joined(delta_link) if delta_link else None,
-            next_page=window.joined(next_link) if next_link else None,
-            full_resync=cursor is None,
+            next_page=(FULL if full else DELTA) + window.joined(next_link) if next_link else None,
+            full_resync=full,
         )
 
     def _read(self, item: dict) -> RemoteEvent:

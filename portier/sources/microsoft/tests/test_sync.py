@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 
 from portier.integrations import services
-from portier.integrations.models import Connection, Status
+from portier.integrations.models import Calendar, Connection, Status
 from portier.sources import registry
 from portier.sources.base import ProviderError
 from portier.sources.microsoft.auth import MicrosoftOAuth
@@ -221,3 +221,26 @@ def test_a_weekly_series_keeps_its_wall_time_across_the_dst_change(
     assert [s.astimezone(zone).hour for s in starts] == [9, 9, 9]
     assert len({s.astimezone(UTC).hour for s in starts}) == 2  # the UTC hour moved
     assert starts[0] == first.astimezone(UTC)
+
+
+def test_a_week_on_the_window_moves_with_a_full_listing_over_pages(
+    ms, outlook_calendar, sync, settings, time_machine
+):
+    settings.MICROSOFT_PAGE_SIZE = 2
+    events = [marked(ms, f"Visit {n}", start=soon(days=20 + n)) for n in range(4)]
+    first = sync(outlook_calendar)
+    assert first.full and first.pages == 2
+    assert sync(outlook_calendar).full is False  # the delta link, within the week
+    time_machine.move_to(datetime.now(UTC) + timedelta(days=8))
+    ms.delete_event(events[0].id)
+    moved = sync(outlook_calendar)
+    assert moved.full and moved.pages == 2  # three events left: two pages of a new window
+    states = dict(Appointment.objects.values_list("title", "status"))
+    assert states == {
+        "Visit 0": "cancelled",
+        "Visit 1": "active",
+        "Visit 2": "active",
+        "Visit 3": "active",
+    }
+    cursor = Calendar.objects.get(pk=outlook_calendar.pk).sync_cursor
+    assert cursor.startswith((datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%d"))
