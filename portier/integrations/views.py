@@ -16,7 +16,14 @@ from portier.integrations.models import Calendar, Connection
 from portier.lib.errors import DomainError
 from portier.lib.ids import id_or_404
 from portier.sources import registry
-from portier.sources.base import Capability, FormFlow, OAuthFlow, PushNotice, Source
+from portier.sources.base import (
+    Capability,
+    FormFlow,
+    OAuthFlow,
+    ProviderError,
+    PushNotice,
+    Source,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +109,16 @@ def connect(request, slug):
     reconnect = request.POST.get("connection")
     if reconnect:
         login_hint = _own_connection(request, id_or_404(reconnect)).account_id
-    auth = flow.start(redirect_uri=services.callback_url(slug), login_hint=login_hint)
+    try:
+        # Some providers are asked already (msal reads the authority's OpenID configuration).
+        auth = flow.start(redirect_uri=services.callback_url(slug), login_hint=login_hint)
+    except ProviderError as exc:
+        log.warning("%s connect could not start: %s", slug, exc)
+        messages.error(
+            request,
+            _("%(source)s could not be reached. Please try again later.") % {"source": source.name},
+        )
+        return redirect("integrations:list")
     request.session[_session_key(slug)] = {"state": auth.state, "verifier": auth.code_verifier}
     return redirect(auth.url)
 

@@ -120,3 +120,11 @@ def test_disconnecting_deletes_the_subscriptions(ms, subscribed, bob_client):
 def test_carol_cannot_see_bobs_outlook_connection(bob_outlook, carol_client):
     response = carol_client.get(reverse("integrations:detail", args=[bob_outlook.pk]))
     assert response.status_code == 404
+
+
+def test_connect_says_so_when_microsoft_cannot_be_reached(simulator, bob, acme_hq, bob_client):
+    bob.primary_location = acme_hq
+    bob.save()
+    simulator.fake.stop()  # msal asks the authority's OpenID configuration first
+    response = bob_client.post(reverse("integrations:connect", args=["microsoft"]), follow=True)
+    assert "Microsoft Outlook could not be reached" in response.content.decode()
