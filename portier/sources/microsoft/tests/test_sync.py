@@ -15,6 +15,7 @@ from portier.integrations.models import Calendar, Connection, Status
 from portier.sources import registry
 from portier.sources.base import ProviderError
 from portier.sources.microsoft.auth import MicrosoftOAuth
+from portier.sync.models import SyncLogEntry
 from portier.testing.sync_fixtures import BOB, MARKER, soon
 from portier.visits.models import Appointment
 
@@ -244,3 +245,15 @@ def test_a_week_on_the_window_moves_with_a_full_listing_over_pages(
     }
     cursor = Calendar.objects.get(pk=outlook_calendar.pk).sync_cursor
     assert cursor.startswith((datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%d"))
+
+
+def test_an_event_in_an_unknown_zone_is_skipped_with_a_reason_and_no_mail(
+    ms, outlook_calendar, sync
+):
+    marked(ms, "From Atlantis", zone="Atlantis Standard Time")
+    marked(ms, "From Berlin", start=soon(days=3))
+    sync(outlook_calendar)
+    assert list(Appointment.objects.values_list("title", flat=True)) == ["From Berlin"]
+    entry = SyncLogEntry.objects.get(title="From Atlantis")
+    assert entry.action == "error" and "Atlantis Standard Time" in str(entry.params)
+    assert len(mail.outbox) == 1 and "From Berlin" in mail.outbox[0].subject
