@@ -19,6 +19,7 @@ from portier.lib.env import (
 )
 from portier.lib.files import private_dir, private_sqlite_file
 from portier.lib.security import parse_networks
+from portier.sources.config import real_client_configured, settings_modules, settings_of
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -272,36 +273,29 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Calendar sources: slug -> its `Source` (portier/sources/<slug>/, docs/architecture.md).
 PORTIER_SOURCES = {
-    "google": "portier.sources.google.SOURCE",
+    "google": "portier.sources.google.source.SOURCE",
+    "microsoft": "portier.sources.microsoft.source.SOURCE",
 }
+# Each source reads its own settings (GOOGLE_*, ...) from the environment, in its package.
+_source_settings = settings_modules(PORTIER_SOURCES)
+globals().update(settings_of(_source_settings))
 
-# Google: real endpoints by default; the loopback fake and a sandbox are one setting apart.
-GOOGLE_CLIENT_ID = env_str("GOOGLE_CLIENT_ID")
-GOOGLE_CLIENT_SECRET = env_str("GOOGLE_CLIENT_SECRET")
-GOOGLE_AUTH_URI = env_url("GOOGLE_AUTH_URI", "https://accounts.google.com/o/oauth2/auth")
-GOOGLE_TOKEN_URI = env_url("GOOGLE_TOKEN_URI", "https://oauth2.googleapis.com/token")
-GOOGLE_REVOKE_URI = env_url("GOOGLE_REVOKE_URI", "https://oauth2.googleapis.com/revoke")
-# Replaces the API's whole base URL, service path included (what the client calls api_endpoint).
-GOOGLE_API_URL = env_url("GOOGLE_API_URL", "https://www.googleapis.com/calendar/v3") + "/"
-GOOGLE_RETRIES = env_int("GOOGLE_RETRIES", 4)
-GOOGLE_PAGE_SIZE = env_int("GOOGLE_PAGE_SIZE", 250)
-GOOGLE_BACKOFF_SECONDS = float(env_int("GOOGLE_BACKOFF_MS", 500)) / 1000
-GOOGLE_USER_REQUESTS_PER_SECOND = env_int("GOOGLE_USER_REQUESTS_PER_SECOND", 10)
-GOOGLE_PROJECT_REQUESTS_PER_SECOND = env_int("GOOGLE_PROJECT_REQUESTS_PER_SECOND", 100)
-
-# Sandbox (docs/sandbox.md): without a Google OAuth client, Portier runs on a simulated Google
-# and catches its e-mail, so that it can be tried without any account. `portier serve` starts
-# the simulated Google and gives its children GOOGLE_* pointing at it, together with
-# PORTIER_SANDBOX_GOOGLE_URL: that pair is the sandbox's own client, never a real one.
-PORTIER_SANDBOX_CLIENT_ID = "portier-sandbox.apps.googleusercontent.com"
-PORTIER_SANDBOX_GOOGLE_URL = env_str("PORTIER_SANDBOX_GOOGLE_URL")
+# Sandbox (docs/sandbox.md): without a real calendar client, Portier runs on simulated
+# providers and catches its e-mail, so that it can be tried without any account. `portier serve`
+# starts the simulators and gives its children settings pointing at them, together with
+# PORTIER_SANDBOX_<SOURCE>_URL: that pair is the sandbox's own client, never a real one.
 PORTIER_SANDBOX_CONTROL_TOKEN = env_str("PORTIER_SANDBOX_CONTROL_TOKEN")
-_sandbox_client = bool(PORTIER_SANDBOX_GOOGLE_URL) and GOOGLE_CLIENT_ID == PORTIER_SANDBOX_CLIENT_ID
-_real_google = bool(GOOGLE_CLIENT_ID) and not _sandbox_client
-PORTIER_SANDBOX = env_bool("PORTIER_SANDBOX", True) and not _real_google
+PORTIER_SANDBOX = env_bool("PORTIER_SANDBOX", True) and not real_client_configured(_source_settings)
 if not PORTIER_SANDBOX:
-    PORTIER_SANDBOX_GOOGLE_URL = PORTIER_SANDBOX_CONTROL_TOKEN = ""
-PORTIER_SANDBOX_GOOGLE_PORT = env_int("PORTIER_SANDBOX_GOOGLE_PORT", 0)
+    # Each source's PORTIER_SANDBOX_<SOURCE>_URL: no simulator outside sandbox mode.
+    PORTIER_SANDBOX_CONTROL_TOKEN = ""
+    globals().update(
+        {
+            name: ""
+            for name in settings_of(_source_settings)
+            if name.startswith("PORTIER_SANDBOX_") and name.endswith("_URL")
+        }
+    )
 if PORTIER_SANDBOX and not EMAIL_HOST:
     EMAIL_BACKEND = "portier.sandbox.mail.CatchingBackend"
 

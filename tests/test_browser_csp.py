@@ -17,7 +17,9 @@ HOST, ADMIN, PASSWORD = "host@demo.example", "admin@demo.example", "portier-demo
 GUEST = "gina.guest@initech.example"
 TITLE = "Visit under CSP"
 NOT_INHERITED = tuple(
-    name for name in os.environ if name.startswith(("GOOGLE_", "PORTIER_SANDBOX", "EMAIL_"))
+    name
+    for name in os.environ
+    if name.startswith(("GOOGLE_", "MICROSOFT_", "PORTIER_SANDBOX", "EMAIL_"))
 )
 # Runs before any page script, in every frame that may run scripts; reports to the test.
 WATCH = """

@@ -32,7 +32,9 @@ USERS = {
 LANGUAGES = {"en": "en-US", "de": "de-DE"}
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 800}
 NOT_INHERITED = tuple(
-    name for name in os.environ if name.startswith(("GOOGLE_", "PORTIER_SANDBOX", "EMAIL_"))
+    name
+    for name in os.environ
+    if name.startswith(("GOOGLE_", "MICROSOFT_", "PORTIER_SANDBOX", "EMAIL_"))
 )
 
 ADMIN, HOST, DESK = ("admin",), ("host",), ("admin", "reception")

@@ -11,7 +11,9 @@ from tests.test_browser_appointments import CHROMIUM, CHROMIUM_ARGS, WIDEST_IN_M
 
 HOST, PASSWORD = "host@demo.example", "portier-demo"
 NOT_INHERITED = tuple(
-    name for name in os.environ if name.startswith(("GOOGLE_", "PORTIER_SANDBOX", "EMAIL_"))
+    name
+    for name in os.environ
+    if name.startswith(("GOOGLE_", "MICROSOFT_", "PORTIER_SANDBOX", "EMAIL_"))
 )
 
 pytestmark = [

@@ -16,7 +16,9 @@ from portier.testing.server import portier_serve, stop
 pytestmark = pytest.mark.slow
 
 NOT_INHERITED = tuple(
-    name for name in os.environ if name.startswith(("GOOGLE_", "PORTIER_SANDBOX", "EMAIL_"))
+    name
+    for name in os.environ
+    if name.startswith(("GOOGLE_", "MICROSOFT_", "PORTIER_SANDBOX", "EMAIL_"))
 )
 ADMIN, PASSWORD = "boss@initech.example", "a-good-long-password"
 SETUP = """

@@ -27,7 +27,9 @@ GUEST, COLLEAGUE = "gina.guest@initech.example", "colin@demo.example"
 TITLE = "Visit by Initech"
 # Whatever could turn the sandbox off or send mail for real must not reach the child.
 NOT_INHERITED = tuple(
-    name for name in os.environ if name.startswith(("GOOGLE_", "PORTIER_SANDBOX", "EMAIL_"))
+    name
+    for name in os.environ
+    if name.startswith(("GOOGLE_", "MICROSOFT_", "PORTIER_SANDBOX", "EMAIL_"))
 )
 LOCAL = "%Y-%m-%dT%H:%M"
 

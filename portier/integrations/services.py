@@ -221,6 +221,8 @@ def _notify_reconnect_needed(connection: Connection) -> None:
             "context": {
                 "user": {"name": user.name, "email": user.email},
                 "connection": {"account_id": connection.account_id},
+                # Rows written before this key was added default to Google in the template.
+                "source": registry.display_name(connection.provider),
                 "link": absolute_url("/integrations/"),
             },
         },

@@ -4,6 +4,7 @@ import secrets
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -15,7 +16,14 @@ from portier.integrations.models import Calendar, Connection
 from portier.lib.errors import DomainError
 from portier.lib.ids import id_or_404
 from portier.sources import registry
-from portier.sources.base import Capability, FormFlow, OAuthFlow, Source
+from portier.sources.base import (
+    Capability,
+    FormFlow,
+    OAuthFlow,
+    ProviderError,
+    PushNotice,
+    Source,
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +66,7 @@ def integration_list(request):
         {
             "slug": source.slug,
             "name": source.name,
+            "help_text": source.help_text,
             "connections": [c for c in connections if c.provider == source.slug],
             "available": source.is_configured(),
             "redirects": isinstance(source.connect, OAuthFlow),
@@ -100,7 +109,16 @@ def connect(request, slug):
     reconnect = request.POST.get("connection")
     if reconnect:
         login_hint = _own_connection(request, id_or_404(reconnect)).account_id
-    auth = flow.start(redirect_uri=services.callback_url(slug), login_hint=login_hint)
+    try:
+        # Some providers are asked already (msal reads the authority's OpenID configuration).
+        auth = flow.start(redirect_uri=services.callback_url(slug), login_hint=login_hint)
+    except ProviderError as exc:
+        log.warning("%s connect could not start: %s", slug, exc)
+        messages.error(
+            request,
+            _("%(source)s could not be reached. Please try again later.") % {"source": source.name},
+        )
+        return redirect("integrations:list")
     request.session[_session_key(slug)] = {"state": auth.state, "verifier": auth.code_verifier}
     return redirect(auth.url)
 
@@ -202,38 +220,57 @@ def connection_disconnect(request, pk):
             % {"account": connection.account_id},
         )
         return redirect("integrations:list")
-    context = {"connection": connection, "source": registry.display_name(connection.provider)}
+    source = (
+        registry.get(connection.provider) if registry.is_registered(connection.provider) else None
+    )
+    context = {
+        "connection": connection,
+        "source": registry.display_name(connection.provider),
+        "revokes": source is None or source.supports(Capability.REVOKE),
+    }
     return render(request, "integrations/disconnect.html", context)
 
 
 @csrf_exempt
 @require_POST
 def notifications(request, slug):
-    """A source's push: check the channel, mark the calendar due, answer at once.
+    """A source's push: check each notice's channel, mark its calendar due, answer at once.
 
-    Never calls the provider. Unknown, stopped or forged channels get a plain 200 and change
-    nothing (an error status would only make the provider retry).
+    Never calls the provider. Unknown, stopped or forged channels change nothing and get the
+    same answer (an error status would only make the provider retry). A notice that says the
+    channel was dropped marks it for replacement (the renewal sweep opens a new one).
     """
     from portier.sync.tasks import request_sync
 
     source = _source_or_404(slug)
     if source.parse_notification is None or not source.supports(Capability.PUSH):
         raise Http404("this source has no push notifications")
-    notice = source.parse_notification(request.headers, request.body)
+    if source.answer_handshake is not None:
+        echo = source.answer_handshake(request.GET)
+        if echo is not None:
+            return HttpResponse(echo, content_type="text/plain; charset=utf-8")
+    parsed = source.parse_notification(request.headers, request.body)
+    notices = parsed if isinstance(parsed, list) else [parsed] if parsed else []
+    if not notices:
+        log.info("ignored a %s notification without a channel", slug)
+    for notice in notices:
+        _accept(slug, notice, request_sync)
+    return HttpResponse(status=source.notification_status)
+
+
+def _accept(slug: str, notice: PushNotice, request_sync) -> None:
     calendar = (
         Calendar.objects.filter(channel_id=notice.channel_id, connection__provider=slug)
         .select_related("connection")
         .first()
-        if notice is not None
-        else None
     )
-    if notice is None or calendar is None or not _channel_matches(calendar, notice):
-        channel = notice.channel_id[:64] if notice else ""
-        log.info("ignored a %s notification for unknown channel %r", slug, channel)
-        return HttpResponse(status=200)
+    if calendar is None or not _channel_matches(calendar, notice):
+        log.info("ignored a %s notification for unknown channel %r", slug, notice.channel_id[:64])
+        return
+    if notice.renew:
+        Calendar.objects.filter(pk=calendar.pk).update(channel_expires_at=timezone.now())
     if notice.changed and calendar.selected and calendar.connection.is_active:
         request_sync(calendar.pk)
-    return HttpResponse(status=200)
 
 
 def _channel_matches(calendar, notice) -> bool:

@@ -70,7 +70,8 @@ class RunningSandbox:
         }
 
 
-def apply_child_env(env: dict[str, str], sandbox: "RunningSandbox") -> dict[str, str]:
+def apply_child_env(env: dict[str, str], sandbox) -> dict[str, str]:
+    """The environment with a running sandbox's settings (Google's or Microsoft's)."""
     values = sandbox.child_env()
     for name in values:
         env.pop(f"{name}_FILE", None)  # a *_FILE variable would win over the value
@@ -78,9 +79,9 @@ def apply_child_env(env: dict[str, str], sandbox: "RunningSandbox") -> dict[str,
 
 
 @contextlib.contextmanager
-def running_sandbox_google():
+def running_sandbox_google(control_token: str | None = None):
     path = settings.PORTIER_DATA_DIR / STATE_FILE
-    token = secrets.token_urlsafe(32)
+    token = control_token or secrets.token_urlsafe(32)
     fake = FakeGoogle(
         settings.PORTIER_SANDBOX_CLIENT_ID,
         secrets.token_urlsafe(24),

@@ -13,7 +13,7 @@ from portier.companies.management.commands.seeddemo import (
 from portier.companies.models import Company
 
 
-def first_run_text(sandbox=None) -> str:
+def first_run_text(sandbox=None, microsoft=None) -> str:
     base = settings.PORTIER_BASE_URL
     lines = ["", f"Portier is ready: {base + reverse('login')}"]
     if Company.objects.filter(name=DEMO_NAME).exists():
@@ -29,6 +29,11 @@ def first_run_text(sandbox=None) -> str:
                 f"  Google Calendar is simulated on {sandbox.url} (reachable from this computer"
                 " only). Connect it under Integrations,",
                 f"  then create events at {base + reverse('sandbox:calendar')}",
+            ]
+        if microsoft is not None:
+            lines += [
+                f"  Microsoft Outlook is simulated on {microsoft.url} as well (same page, "
+                "its own tab).",
             ]
         if settings.EMAIL_HOST:
             lines += [f"  E-mail goes out through {settings.EMAIL_HOST}."]

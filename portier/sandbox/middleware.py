@@ -29,16 +29,17 @@ class SandboxConnectMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         match = request.resolver_match
+        source = match.kwargs.get("slug", "") if match is not None else ""
         if (
             match is not None
             and match.view_name == CONNECT_VIEW
             and response.status_code == 302
-            and client.is_running()
-            and client.is_simulator_url(response["Location"])
+            and client.is_running(source)
+            and client.is_simulator_url(response["Location"], source)
             and request.user.is_authenticated
         ):
             try:
-                account = services.sandbox_account(request.user)
+                account = services.sandbox_account(request.user, source)
             except DomainError as exc:
                 messages.error(request, exc.message)
                 return redirect("integrations:list")

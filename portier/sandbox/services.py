@@ -1,4 +1,5 @@
-"""The sandbox calendar: a host's events in the simulated Google, edited as in Google's UI."""
+"""The sandbox calendar: a host's events in a simulated source (Google's, Microsoft's), edited
+as in the provider's own UI."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,10 +20,10 @@ def account_time_zone(user) -> str:
     return location.time_zone if location is not None else settings.TIME_ZONE
 
 
-def sandbox_account(user) -> dict:
-    """The user's account in the sandbox Google (made on first use): its e-mail is the user's,
-    and its primary calendar's id is that e-mail."""
-    return client.ensure_account(user.email, user.name, account_time_zone(user))
+def sandbox_account(user, source: str = "google") -> dict:
+    """The user's account in the source's sandbox (made on first use): its e-mail is the
+    user's; ``calendar_id`` names its primary calendar."""
+    return client.ensure_account(user.email, user.name, account_time_zone(user), source=source)
 
 
 @dataclass(frozen=True)
@@ -82,17 +83,18 @@ def event_view(resource: dict, zone: ZoneInfo) -> EventView:
     )
 
 
-def list_events(user) -> tuple[dict, list[EventView]]:
-    account = sandbox_account(user)
+def list_events(user, source: str = "google") -> tuple[dict, list[EventView]]:
+    account = sandbox_account(user, source)
     zone = ZoneInfo(account["time_zone"])
-    events = client.list_events(account["calendar_id"])
+    events = client.list_events(account["calendar_id"], source=source)
     return account, [event_view(e, zone) for e in events]
 
 
-def get_event(user, event_id: str) -> tuple[dict, EventView]:
-    account = sandbox_account(user)
+def get_event(user, event_id: str, source: str = "google") -> tuple[dict, EventView]:
+    account = sandbox_account(user, source)
     zone = ZoneInfo(account["time_zone"])
-    return account, event_view(client.get_event(account["calendar_id"], event_id), zone)
+    resource = client.get_event(account["calendar_id"], event_id, source=source)
+    return account, event_view(resource, zone)
 
 
 def event_fields(data: dict, time_zone: str, *, creating: bool) -> dict:
@@ -120,16 +122,16 @@ def event_fields(data: dict, time_zone: str, *, creating: bool) -> dict:
     return fields
 
 
-def create_event(user, data: dict) -> dict:
-    account = sandbox_account(user)
+def create_event(user, data: dict, source: str = "google") -> dict:
+    account = sandbox_account(user, source)
     fields = event_fields(data, account["time_zone"], creating=True)
-    return client.create_event(account["calendar_id"], fields)
+    return client.create_event(account["calendar_id"], fields, source=source)
 
 
-def update_event(user, event_id: str, data: dict) -> dict:
-    account = sandbox_account(user)
+def update_event(user, event_id: str, data: dict, source: str = "google") -> dict:
+    account = sandbox_account(user, source)
     fields = event_fields(data, account["time_zone"], creating=False)
-    current = client.get_event(account["calendar_id"], event_id)
+    current = client.get_event(account["calendar_id"], event_id, source=source)
     # Only what changed, as Google's UI patches: an untouched series keeps its exceptions.
     if current.get("recurrence") == fields["recurrence"] or (
         not current.get("recurrence") and not fields["recurrence"]
@@ -137,9 +139,9 @@ def update_event(user, event_id: str, data: dict) -> dict:
         fields.pop("recurrence")
     if not current.get("location") and not fields["location"]:
         fields.pop("location")
-    return client.update_event(account["calendar_id"], event_id, fields)
+    return client.update_event(account["calendar_id"], event_id, fields, source=source)
 
 
-def delete_event(user, event_id: str) -> None:
-    account = sandbox_account(user)
-    client.delete_event(account["calendar_id"], event_id)
+def delete_event(user, event_id: str, source: str = "google") -> None:
+    account = sandbox_account(user, source)
+    client.delete_event(account["calendar_id"], event_id, source=source)

@@ -1,11 +1,13 @@
 from datetime import datetime, time, timedelta
 from functools import partial, wraps
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +18,7 @@ from portier.sandbox import client, services
 from portier.sandbox.forms import LOCAL_INPUT, EventForm
 from portier.sandbox.mail import html_for_frame
 from portier.sandbox.models import CaughtAttachment, CaughtMail
+from portier.sources import registry
 
 
 def sandbox_required(view):
@@ -34,11 +37,11 @@ def sandbox_required(view):
 # -- sandbox calendar -----------------------------------------------------------------------
 
 
-def _unavailable(request, exc: DomainError | None = None):
+def _unavailable(request, exc: DomainError | None = None, *, source: str = "google"):
     return render(
         request,
         "sandbox/calendar.html",
-        {"unavailable": exc.message if exc else None, "events": []},
+        _context(source, unavailable=exc.message if exc else None, events=[]),
         status=200 if exc is None else 503,
     )
 
@@ -56,9 +59,37 @@ def _save(form, zone: ZoneInfo, call) -> bool:
     return True
 
 
-def _is_connected(user, account: dict) -> bool:
+DEFAULT_SOURCE = "google"
+
+
+def _source(request) -> str:
+    """Which simulated calendar the page edits (``?source=``; Google's by default)."""
+    source = request.GET.get("source") or DEFAULT_SOURCE
+    if source not in client.SIMULATED:
+        raise Http404("no such sandbox calendar")
+    return source
+
+
+def _calendar_url(source: str) -> str:
+    url = reverse("sandbox:calendar")
+    return url if source == DEFAULT_SOURCE else f"{url}?{urlencode({'source': source})}"
+
+
+def _context(source: str, **extra):
+    tabs = [(s, registry.display_name(s), _calendar_url(s)) for s in client.running_sources()]
+    return {
+        "source": source,
+        "source_name": registry.display_name(source),
+        "source_query": "" if source == DEFAULT_SOURCE else f"?{urlencode({'source': source})}",
+        "calendar_url": _calendar_url(source),
+        "tabs": tabs if len(tabs) > 1 else [],
+        **extra,
+    }
+
+
+def _is_connected(user, account: dict, source: str) -> bool:
     return (
-        user.connections.filter(provider="google", account_id=account["email"])
+        user.connections.filter(provider=source, account_id=account["email"])
         .exclude(status="disconnected")
         .exists()
     )
@@ -66,12 +97,13 @@ def _is_connected(user, account: dict) -> bool:
 
 @sandbox_required
 def calendar(request):
-    if not client.is_running():
-        return _unavailable(request)
+    source = _source(request)
+    if not client.is_running(source):
+        return _unavailable(request, source=source)
     try:
-        account, events = services.list_events(request.user)
+        account, events = services.list_events(request.user, source)
     except DomainError as exc:
-        return _unavailable(request, exc)
+        return _unavailable(request, exc, source=source)
     zone = ZoneInfo(account["time_zone"])
     tomorrow = timezone.now().astimezone(zone).date() + timedelta(days=1)
     start = datetime.combine(tomorrow, time(10, 0))
@@ -80,28 +112,30 @@ def calendar(request):
         "end": (start + timedelta(hours=1)).strftime(LOCAL_INPUT),
     }
     form = EventForm(request.POST or None, initial=initial)
-    create = partial(services.create_event, request.user)
+    create = partial(services.create_event, request.user, source=source)
     if request.method == "POST" and _save(form, zone, create):
         messages.success(request, _("The event is in your sandbox calendar."))
-        return redirect("sandbox:calendar")
-    context = {
-        "account": account,
-        "events": events,
-        "form": form,
-        "connected": _is_connected(request.user, account),
-    }
+        return redirect(_calendar_url(source))
+    context = _context(
+        source,
+        account=account,
+        events=events,
+        form=form,
+        connected=_is_connected(request.user, account, source),
+    )
     return render(request, "sandbox/calendar.html", context)
 
 
 @sandbox_required
 def event_edit(request, event_id):
-    if not client.is_running():
-        return _unavailable(request)
+    source = _source(request)
+    if not client.is_running(source):
+        return _unavailable(request, source=source)
     try:
-        account, event = services.get_event(request.user, event_id)
+        account, event = services.get_event(request.user, event_id, source)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("sandbox:calendar")
+        return redirect(_calendar_url(source))
     zone = ZoneInfo(account["time_zone"])
     if isinstance(event.start, datetime):
         start, end = event.start.strftime(LOCAL_INPUT), event.end.strftime(LOCAL_INPUT)
@@ -117,25 +151,25 @@ def event_edit(request, event_id):
         "weeks": event.weeks,
     }
     form = EventForm(request.POST or None, initial=initial)
-    update = partial(services.update_event, request.user, event_id)
+    update = partial(services.update_event, request.user, event_id, source=source)
     if request.method == "POST" and _save(form, zone, update):
         messages.success(request, _("The event is changed in your sandbox calendar."))
-        return redirect("sandbox:calendar")
-    return render(
-        request, "sandbox/event_edit.html", {"account": account, "event": event, "form": form}
-    )
+        return redirect(_calendar_url(source))
+    context = _context(source, account=account, event=event, form=form)
+    return render(request, "sandbox/event_edit.html", context)
 
 
 @require_POST
 @sandbox_required
 def event_delete(request, event_id):
+    source = _source(request)
     try:
-        services.delete_event(request.user, event_id)
+        services.delete_event(request.user, event_id, source)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The event is deleted from your sandbox calendar."))
-    return redirect("sandbox:calendar")
+    return redirect(_calendar_url(source))
 
 
 # -- mail viewer ----------------------------------------------------------------------------

@@ -271,6 +271,7 @@ class PushNotice:
     token: str
     resource_id: str = ""
     changed: bool = True
+    renew: bool = False  # the provider dropped or paused the channel: replace it soon
 
 
 class OAuthFlow(ABC):
@@ -308,9 +309,16 @@ class Source:
     client: ClientClass
     connect: ConnectFlow
     is_configured: Callable[[], bool] = lambda: True
-    parse_notification: Callable[[Mapping[str, str], bytes], PushNotice | None] | None = None
+    # One push request as notices (a source may batch several in one request).
+    parse_notification: (
+        Callable[[Mapping[str, str], bytes], PushNotice | list[PushNotice] | None] | None
+    ) = None
+    # The push address's validation: given the query, the text to echo (Graph), else None.
+    answer_handshake: Callable[[Mapping[str, str]], str | None] | None = None
+    notification_status: int = 200  # what a push request is answered with (Graph: 202)
     room_domains: tuple[str, ...] = ()  # attendees at these domains are rooms, never guests
     simulator: str = ""  # dotted path of its Simulator (portier.sources.simulation)
+    help_text: str | Promise = ""  # shown to hosts under the source's name on Integrations
 
     @property
     def capabilities(self) -> frozenset[Capability]:

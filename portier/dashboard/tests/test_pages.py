@@ -38,12 +38,17 @@ def test_without_profile_language_the_browser_decides(client):
     assert "Anmelden" in body
 
 
-def test_integrations_lists_providers_and_asks_for_a_primary_location(bob_client):
+def test_integrations_lists_providers_and_asks_for_a_primary_location(bob_client, settings):
     body = bob_client.get(reverse("integrations:list")).content.decode()
-    # Registered sources only: no placeholder for one this installation does not have.
-    assert "Google Calendar" in body and "Microsoft Outlook" not in body
+    assert "Google Calendar" in body and "Microsoft Outlook" in body
     assert "set your primary location" in body.lower()
     assert reverse("accounts:profile") in body
+    # Registered sources only: no placeholder for one this installation does not have.
+    settings.PORTIER_SOURCES = {
+        k: v for k, v in settings.PORTIER_SOURCES.items() if k != "microsoft"
+    }
+    body = bob_client.get(reverse("integrations:list")).content.decode()
+    assert "Google Calendar" in body and "Microsoft Outlook" not in body
 
 
 def test_integrations_without_the_hint_once_a_primary_location_is_set(alice_client):

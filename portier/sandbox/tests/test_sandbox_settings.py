@@ -9,6 +9,7 @@ import sys
 import pytest
 
 SANDBOX_ID = "portier-sandbox.apps.googleusercontent.com"
+MICROSOFT_SANDBOX_ID = "00000000-0000-0000-0000-00000000cafe"
 PROBE = (
     "import django, json; django.setup(); from django.conf import settings as s; "
     "print(json.dumps([s.PORTIER_SANDBOX, s.EMAIL_BACKEND, s.GOOGLE_CLIENT_ID]))"
@@ -19,7 +20,9 @@ def settings_with(tmp_path, probe=PROBE, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("GOOGLE_", "PORTIER_SANDBOX", "EMAIL_", "PORTIER_BASE_URL"))
+        if not k.startswith(
+            ("GOOGLE_", "MICROSOFT_", "PORTIER_SANDBOX", "EMAIL_", "PORTIER_BASE_URL")
+        )
         and k not in ("PORTIER_INVITE_ADDRESS", "DEFAULT_FROM_EMAIL")
         and k != "DJANGO_SETTINGS_MODULE"
     }
@@ -65,6 +68,23 @@ def settings_with(tmp_path, probe=PROBE, **env):
             {"GOOGLE_CLIENT_ID": SANDBOX_ID, "PORTIER_SANDBOX_GOOGLE_URL": "http://127.0.0.1:1"},
             True,
             "portier.sandbox.mail.CatchingBackend",
+        ),
+        # A real Microsoft registration ends it as well; the sandbox's own does not.
+        ({"MICROSOFT_CLIENT_ID": "6731de76-14a6-49ae-97bc-6eba6914391e"}, False, None),
+        (
+            {
+                "GOOGLE_CLIENT_ID": SANDBOX_ID,
+                "PORTIER_SANDBOX_GOOGLE_URL": "http://127.0.0.1:1",
+                "MICROSOFT_CLIENT_ID": MICROSOFT_SANDBOX_ID,
+                "PORTIER_SANDBOX_MICROSOFT_URL": "http://127.0.0.1:2",
+            },
+            True,
+            "portier.sandbox.mail.CatchingBackend",
+        ),
+        (
+            {"MICROSOFT_CLIENT_ID": MICROSOFT_SANDBOX_ID},  # without the sandbox's URL: real
+            False,
+            None,
         ),
     ],
 )

@@ -14,7 +14,7 @@ def serve(tmp_path, *args, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("GOOGLE_", "PORTIER_SANDBOX", "DJANGO_SETTINGS"))
+        if not k.startswith(("GOOGLE_", "MICROSOFT_", "PORTIER_SANDBOX", "DJANGO_SETTINGS"))
     }
     return subprocess.run(
         [sys.executable, "-m", "portier.cli", "serve", *args],

@@ -1,20 +1,3 @@
-"""Google Calendar as a calendar source (docs/google.md)."""
-
-from django.utils.translation import gettext_lazy as _
-
-from portier.sources.base import Source
-from portier.sources.google.client import Google
-from portier.sources.google.connect import GoogleOAuth, is_configured
-from portier.sources.google.notifications import parse_notification
-from portier.sources.google.parse import ROOM_DOMAINS
-
-SOURCE = Source(
-    slug="google",
-    name=_("Google Calendar"),
-    client=Google,
-    connect=GoogleOAuth(),
-    is_configured=is_configured,
-    parse_notification=parse_notification,
-    room_domains=ROOM_DOMAINS,
-    simulator="portier.sources.google.simulator.contract.GoogleSimulator",
-)
+"""Google Calendar as a calendar source (docs/google.md). Its `Source` is in source.py, its
+settings in settings.py: importing this package costs nothing, so the settings can be read at
+start-up without loading the client library."""

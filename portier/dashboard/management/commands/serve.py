@@ -1,6 +1,7 @@
 import contextlib
 import http.client
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from django.db import connections
 from portier.lib.i18n import compile_messages
 from portier.sandbox import google as sandbox_google
 from portier.sandbox.guidance import first_run_text
+from portier.sandbox.microsoft import running_sandbox_microsoft
 
 
 def default_bind() -> str:
@@ -57,17 +59,21 @@ class Command(BaseCommand):
         compile_messages()
         call_command("migrate", interactive=False, verbosity=0)
         with contextlib.ExitStack() as stack:
-            sandbox = None
+            sandbox = microsoft = None
             if settings.PORTIER_SANDBOX:
-                # The simulated Google lives here, in the parent, shared by all children.
-                sandbox = stack.enter_context(sandbox_google.running_sandbox_google())
-            self.serve(opts, sandbox)
+                # The simulated Google and Microsoft live here, in the parent, shared by all
+                # children; one control token signs both consent pages' hints.
+                token = secrets.token_urlsafe(32)
+                sandbox = stack.enter_context(sandbox_google.running_sandbox_google(token))
+                microsoft = stack.enter_context(running_sandbox_microsoft(token))
+            self.serve(opts, sandbox, microsoft)
 
-    def serve(self, opts, sandbox):
+    def serve(self, opts, sandbox, microsoft=None):
         bind = opts["bind"] or default_bind()
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portier.settings"}
-        if sandbox is not None:
-            env = sandbox_google.apply_child_env(env, sandbox)
+        for running in (sandbox, microsoft):
+            if running is not None:
+                env = sandbox_google.apply_child_env(env, running)
         web = [
             sys.executable, "-m", "gunicorn", "portier.wsgi:application",
             "--bind", bind,
@@ -102,7 +108,7 @@ class Command(BaseCommand):
                     break
                 if announce_by and (web_answers(bind) or time.monotonic() > announce_by):
                     # After gunicorn's own start-up lines, so that it is the last thing shown.
-                    self.stdout.write(first_run_text(sandbox))
+                    self.stdout.write(first_run_text(sandbox, microsoft))
                     self.stdout.flush()
                     connections.close_all()
                     announce_by = None
