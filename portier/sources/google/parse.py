@@ -4,11 +4,11 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from portier.sources.base import Attendee, EventKind, EventTime, RemoteEvent
+from portier.sources.fields import in_range, items, obj, text
 
 # Rooms and other resources are attendees at these domains (Google Workspace), sometimes
 # without "resource": true.
 ROOM_DOMAINS = ("resource.calendar.google.com",)
-FIRST_YEAR, LAST_YEAR = 1000, 8999
 
 
 def is_room(email: str) -> bool:
@@ -16,46 +16,11 @@ def is_room(email: str) -> bool:
     return any(domain == d or domain.endswith("." + d) for d in ROOM_DOMAINS)
 
 
-def _text(raw: dict, key: str) -> str:
-    """A string field, "" when absent; any other type is unreadable data, not text to guess at."""
-    value = raw.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValueError(f"{key} is not text")
-    return value
-
-
-def _object(raw: dict, key: str) -> dict:
-    value = raw.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise ValueError(f"{key} is not an object")
-    return value
-
-
-def _list(raw: dict, key: str) -> list:
-    value = raw.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ValueError(f"{key} is not a list")
-    return value
-
-
 def _parse_datetime(value: str) -> datetime:
     # RFC 3339: Python 3.11's fromisoformat reads offsets and "Z".
     if not isinstance(value, str):
         raise ValueError("a time is not text")
-    return _in_range(datetime.fromisoformat(value.replace("Z", "+00:00")))
-
-
-def _in_range(value):
-    # Far from datetime's limits, so the engine's arithmetic (a day more, UTC) cannot overflow.
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValueError("a time out of range")
-    return value
+    return in_range(datetime.fromisoformat(value.replace("Z", "+00:00")))
 
 
 def _instant(value: str) -> datetime:
@@ -69,9 +34,9 @@ def parse_time(raw: dict | None, default_zone: str = "") -> EventTime | None:
         return None
     if not isinstance(raw, dict):
         raise ValueError("a time is not an object")
-    zone = _text(raw, "timeZone") or default_zone
+    zone = text(raw, "timeZone") or default_zone
     if raw.get("date"):
-        return EventTime(day=_in_range(date.fromisoformat(_text(raw, "date"))), time_zone=zone)
+        return EventTime(day=in_range(date.fromisoformat(text(raw, "date"))), time_zone=zone)
     if raw.get("dateTime"):
         at = _parse_datetime(raw["dateTime"])
         if at.tzinfo is None:  # "floating" time: read it in the given zone
@@ -86,13 +51,13 @@ def parse_time(raw: dict | None, default_zone: str = "") -> EventTime | None:
 def parse_attendee(raw: dict) -> Attendee | None:
     if not isinstance(raw, dict):
         raise ValueError("an attendee is not an object")
-    email = _text(raw, "email").strip().lower()
+    email = text(raw, "email").strip().lower()
     if not email:
         return None
     return Attendee(
         email=email,
-        name=_text(raw, "displayName").strip(),
-        response_status=_text(raw, "responseStatus"),
+        name=text(raw, "displayName").strip(),
+        response_status=text(raw, "responseStatus"),
         resource=bool(raw.get("resource")) or is_room(email),
         organizer=bool(raw.get("organizer")),
         is_self=bool(raw.get("self")),
@@ -103,32 +68,32 @@ def parse_attendee(raw: dict) -> Attendee | None:
 def parse_event(raw: dict, calendar_zone: str = "") -> RemoteEvent:
     if not isinstance(raw, dict):
         raise ValueError("the event is not an object")
-    remote_id = _text(raw, "id")
+    remote_id = text(raw, "id")
     if not remote_id:
         raise ValueError("the event has no id")
-    status = _text(raw, "status") or "confirmed"
+    status = text(raw, "status") or "confirmed"
     start = parse_time(raw.get("start"), calendar_zone)
     if start is None and status != "cancelled":
         raise ValueError("the event has no start")  # only a deleted event's tombstone has none
     updated = raw.get("updated")
-    attendees = tuple(a for a in (parse_attendee(x) for x in _list(raw, "attendees")) if a)
-    recurrence = _list(raw, "recurrence")
+    attendees = tuple(a for a in (parse_attendee(x) for x in items(raw, "attendees")) if a)
+    recurrence = items(raw, "recurrence")
     if not all(isinstance(line, str) for line in recurrence):
         raise ValueError("recurrence is not a list of text")
     return RemoteEvent(
         remote_id=remote_id,
         status=status,
-        ical_uid=_text(raw, "iCalUID"),
-        series_id=_text(raw, "recurringEventId"),
+        ical_uid=text(raw, "iCalUID"),
+        series_id=text(raw, "recurringEventId"),
         original_start=parse_time(raw.get("originalStartTime"), calendar_zone),
-        title=_text(raw, "summary"),
+        title=text(raw, "summary"),
         start=start,
         end=parse_time(raw.get("end"), calendar_zone),
-        location=_text(raw, "location"),
-        organizer=_text(_object(raw, "organizer"), "email").lower(),
-        creator=_text(_object(raw, "creator"), "email").lower(),
+        location=text(raw, "location"),
+        organizer=text(obj(raw, "organizer"), "email").lower(),
+        creator=text(obj(raw, "creator"), "email").lower(),
         attendees=attendees,
-        html_link=_text(raw, "htmlLink"),
+        html_link=text(raw, "htmlLink"),
         updated=_instant(updated) if updated else None,
         recurrence=tuple(recurrence),
         # A cancelled master that still shows its rule is a deleted series; the usual

@@ -2,47 +2,15 @@
 whose fields have the types the engine relies on, or one that carries a problem. It never raises.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from hypothesis import given, settings
 
-from portier.sources.base import Attendee, EventTime, RemoteEvent
 from portier.sources.google.parse import parse_event_safely
 from portier.sources.google.tests.strategies import EVENT, JSON, ZONES
+from portier.sources.tests.checks import check
 
 EXAMPLES = 400
-
-
-def check_time(value):
-    assert value is None or isinstance(value, EventTime)
-    if value is not None:
-        assert isinstance(value.time_zone, str)
-        assert (value.at is None) != (value.day is None)
-        if value.at is not None:
-            assert isinstance(value.at, datetime) and value.at.tzinfo is not None
-            value.at.timestamp()  # the engine compares instants: it must be a real one
-        else:
-            assert isinstance(value.day, date) and not isinstance(value.day, datetime)
-
-
-def check(event):
-    assert isinstance(event, RemoteEvent)
-    assert isinstance(event.remote_id, str) and isinstance(event.title, str)
-    if event.problem:
-        assert isinstance(event.problem, str) and event.problem.startswith("unreadable")
-        return
-    for name in ("status", "ical_uid", "series_id", "title", "location", "organizer", "creator"):
-        assert isinstance(getattr(event, name), str), name
-    assert event.remote_id
-    assert isinstance(event.html_link, str)
-    assert all(isinstance(r, str) for r in event.recurrence)
-    for attendee in event.attendees:
-        assert isinstance(attendee, Attendee)
-        assert isinstance(attendee.email, str) and attendee.email
-        assert isinstance(attendee.name, str) and isinstance(attendee.response_status, str)
-    for when in (event.start, event.end, event.original_start):
-        check_time(when)
-    assert event.updated is None or event.updated.tzinfo is not None
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
