@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portier.integrations import notices
 from portier.integrations.models import Calendar, Connection, Status
 from portier.lib.errors import DomainError
 from portier.locations.models import Location
@@ -188,7 +189,7 @@ def record_provider_error(*, connection: Connection, error: ProviderError) -> Co
             # Exactly once per lost grant: the row, not the queue, remembers we told the host.
             if connection.reauth_notified_at is None:
                 connection.reauth_notified_at = timezone.now()
-                _notify_reconnect_needed(connection)
+                notices.reconnect_needed(connection)
         else:
             connection.status = Status.ERROR
         connection.save()
@@ -201,30 +202,6 @@ def connect_with_form(*, user, slug: str, cleaned_data) -> Connection:
     if not isinstance(flow, FormFlow):
         raise ConnectError(_("This calendar source does not connect through a form."))
     return connect_with_tokens(user=user, slug=slug, tokens=flow.tokens(cleaned_data))
-
-
-def _notify_reconnect_needed(connection: Connection) -> None:
-    from portier.invitations import host_notices
-    from portier.invitations.models import Kind
-    from portier.lib.mail import absolute_url
-
-    user = connection.user
-    host_notices.write(
-        kind=Kind.HOST_RECONNECT,
-        key=f"reconnect:{connection.pk}:{connection.reauth_notified_at.isoformat()}",
-        company=connection.company,
-        recipient=user.email,
-        data={
-            "template": "reconnect-needed",
-            "language": user.mail_language(connection.company),
-            "connection_id": connection.pk,
-            "context": {
-                "user": {"name": user.name, "email": user.email},
-                "connection": {"account_id": connection.account_id},
-                "link": absolute_url("/integrations/"),
-            },
-        },
-    )
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
-"""Sending the outbox: claim a due row, decide with fresh data, send over one SMTP connection
-per batch, record the outcome. Temporary SMTP errors back off for up to 24 hours; a refused
-recipient (5xx) fails the row at once, with the server's answer as the reason.
+"""Sending the outbox: claim a due row, ask its kind's planner with fresh data what to send,
+send over one SMTP connection per batch, record the outcome. Temporary SMTP errors back off for
+up to 24 hours; a refused recipient (5xx) fails the row at once, with the server's answer as the
+reason.
 
 Two workers never send the same row: a row is claimed by one conditional UPDATE
 (queued -> sending), on PostgreSQL after `SELECT ... FOR UPDATE SKIP LOCKED`; a guest's rows
@@ -18,9 +19,8 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from portier.invitations import content, host_notices
-from portier.invitations.decisions import plan
-from portier.invitations.models import HOST_KINDS, Notification, Status
+from portier.outbox import compose, registry
+from portier.outbox.models import Notification, Status
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def _text(value) -> str:
     return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
 
 
-def _claim(pk: int, now) -> Notification | None:
+def claim(pk: int, now) -> Notification | None:
     features = connection.features
     with transaction.atomic():
         rows = Notification.objects.filter(pk=pk, status=Status.QUEUED, next_attempt_at__lte=now)
@@ -110,7 +110,7 @@ def _claim(pk: int, now) -> Notification | None:
     return Notification.objects.select_related("series__company").get(pk=pk)
 
 
-def _finish(row, **fields) -> None:
+def finish(row, **fields) -> None:
     # Only our own claim: if the sweep gave the row to another worker, that one decides.
     Notification.objects.filter(pk=row.pk, status=Status.SENDING, claimed_at=row.claimed_at).update(
         claimed_at=None, updated=timezone.now(), **fields
@@ -119,45 +119,37 @@ def _finish(row, **fields) -> None:
 
 def _retry(row, now, reason: str) -> tuple[str, object]:
     if now - row.created >= GIVE_UP_AFTER:
-        _finish(row, status=Status.FAILED, last_error=f"gave up after 24 hours: {reason}"[:2000])
+        finish(row, status=Status.FAILED, last_error=f"gave up after 24 hours: {reason}"[:2000])
         return "failed", None
     delay = min(timedelta(minutes=2 ** max(row.attempts - 1, 0)), MAX_DELAY)
     next_attempt = min(now + delay, row.created + GIVE_UP_AFTER)
-    _finish(row, status=Status.QUEUED, next_attempt_at=next_attempt, last_error=reason[:2000])
+    finish(row, status=Status.QUEUED, next_attempt_at=next_attempt, last_error=reason[:2000])
     return "retried", next_attempt
 
 
 def deliver(row, sender: _Sender, now) -> tuple[str, bool, object]:
     """Send one claimed row; returns (outcome, connection_down, next_attempt)."""
     try:
-        if row.kind in HOST_KINDS:
-            decision = host_notices.plan(row)
-            if isinstance(decision, str):
-                _finish(row, status=Status.SKIPPED, last_error=decision)
-                return "skipped", False, None
-            message = decision.message
-        else:
-            decision = plan(row, now)
-            if isinstance(decision, str):
-                _finish(row, status=Status.SKIPPED, last_error=decision)
-                return "skipped", False, None
-            message = content.build(decision.mail, decision.language)
-        message.extra_headers["Message-ID"] = row.message_id
+        decision = registry.plan(row)
+        if isinstance(decision, registry.Skip):
+            finish(row, status=Status.SKIPPED, last_error=decision.reason[:2000])
+            return "skipped", False, None
+        message = compose.email(decision, message_id=row.message_id)
     except Exception as exc:  # a bug or bad data: keep the row, retry later, say why
-        log.exception("could not compose guest e-mail %s", row.pk)
+        log.exception("could not compose e-mail %s", row.pk)
         outcome, when = _retry(row, now, f"could not compose: {type(exc).__name__}: {exc}")
         return outcome, False, when
     try:
         sender.send(message)
     except Exception as exc:
         permanent, down, reason = classify(exc)
-        log.warning("guest e-mail %s to %s: %s", row.pk, row.recipient, reason)
+        log.warning("e-mail %s to %s: %s", row.pk, row.recipient, reason)
         if permanent:
-            _finish(row, status=Status.FAILED, last_error=reason[:2000])
+            finish(row, status=Status.FAILED, last_error=reason[:2000])
             return "failed", False, None
         outcome, when = _retry(row, now, reason)
         return outcome, down, when
-    _finish(
+    finish(
         row,
         status=Status.SENT,
         kind=decision.kind or row.kind,
@@ -184,7 +176,7 @@ def deliver_due(*, now=None, limit: int = BATCH) -> Report:
         for index, pk in enumerate(due):
             if time.monotonic() - batch_started > STUCK_AFTER.total_seconds() / 2:
                 break  # the rest waits for the next run, well before the sweep would step in
-            row = _claim(pk, now)
+            row = claim(pk, now)
             if row is None:
                 report.busy += 1
                 continue
