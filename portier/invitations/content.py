@@ -62,6 +62,7 @@ class Mail:
     removed: bool = False
     ends_after: object | None = None  # series-cancellation: no more dates from then on
     partial: bool = False  # series-cancellation: only these dates; the others stay
+    stamp: object | None = None  # the .ics DTSTAMP: the outbox row's time (None: now)
 
     @property
     def is_occurrence(self) -> bool:
@@ -121,6 +122,7 @@ def _ics(mail: Mail) -> tuple[bytes, str]:
     cancel = mail.kind in ("cancellation", "series-cancellation")
     common = {"email": guest.email, "name": formatting.clip(guest.name, 100)}
     common["url"] = guest_page_url(guest)
+    common["stamp"] = mail.stamp
     if mail.kind == "series-invitation" or (
         mail.kind == "series-cancellation" and not mail.partial and mail.ends_after is None
     ):

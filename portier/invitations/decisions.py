@@ -317,6 +317,7 @@ def plan(row) -> Message | Skip:
     decision = decide(row, timezone.now())
     if isinstance(decision, str):
         return Skip(decision)
+    decision.mail.stamp = row.created  # a repeated attempt is the same e-mail, byte for byte
     message = content.build(decision.mail, decision.language)
     message.kind, message.sent_version = decision.kind, decision.sent_version
     message.data, message.folds = decision.data, decision.folds
