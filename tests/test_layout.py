@@ -196,3 +196,15 @@ def test_the_cycle_finder_finds_the_old_outbox_circle():
     }
     assert _cycles(graph) == [["a.decisions", "a.delivery", "a.services", "a.tasks"]]
     assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_outbox_imports_no_domain_app():
+    """Kinds are registered with the outbox by the apps that own them, never imported by it."""
+    graph = _import_graph()
+    imported = {
+        target
+        for module, targets in graph.items()
+        if module.startswith("portier.outbox.")
+        for target in targets
+    }
+    assert {t for t in imported if not t.startswith(("portier.outbox", "portier.lib"))} == set()
