@@ -135,13 +135,14 @@ def renew(row) -> bool:
     return bool(mine.update(claimed_at=timezone.now()))
 
 
-class _Lease:
+class Lease:
     """Renews a claimed row's lease every RENEW_EVERY while it is composed and sent, from a
     timer thread (SMTP waits release the GIL): the database hears of it only when sending takes
     that long, and a killed worker's timer dies with it."""
 
-    def __init__(self, row):
+    def __init__(self, row, every: timedelta = RENEW_EVERY):
         self.row = row
+        self.every = every
         self.stopped = threading.Event()
         self.timer: threading.Timer | None = None
 
@@ -155,7 +156,7 @@ class _Lease:
             self.timer.cancel()
 
     def _arm(self) -> None:
-        self.timer = threading.Timer(RENEW_EVERY.total_seconds(), self._tick)
+        self.timer = threading.Timer(self.every.total_seconds(), self._tick)
         self.timer.daemon = True
         self.timer.start()
 
@@ -239,7 +240,7 @@ def deliver_due(*, now=None, limit: int = BATCH) -> Report:
             if row is None:
                 report.busy += 1
                 continue
-            with _Lease(row):
+            with Lease(row):
                 outcome, down, next_attempt = deliver(row, sender, now)
             setattr(report, outcome, getattr(report, outcome) + 1)
             if next_attempt is not None and (

@@ -1,6 +1,7 @@
 """Recovery time is part of the promise: a killed worker's e-mail goes out as soon as its short
 lease runs out, identical to the byte; after an outage the first retries come within seconds."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from huey.contrib.djhuey import HUEY
 
 from portier.invitations.tests.helpers import GUEST_EMAILS, future, rows
 from portier.invitations.tests.test_invitations import create
-from portier.outbox import compose, delivery, registry, tasks
+from portier.outbox import compose, delivery, registry, services, tasks
 from portier.outbox.models import Notification, Status
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +118,24 @@ def test_a_starting_worker_sends_what_is_due_and_comes_back_after_the_lease(
     tasks.deliver_after_a_restart()
     assert sorted(r.rcpt_tos[0] for r in smtp_sink.received) == sorted(GUEST_EMAILS)
     assert _scheduled_deliveries() == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_a_send_takes_long_the_lease_is_renewed_from_another_thread(bob):
+    """Committed rows (the timer thread has its own database connection)."""
+    row = services.write(
+        "lease:1",
+        wake=False,
+        kind="test-lease",
+        company=bob.company,
+        lane="t:l",
+        recipient="l@x.org",
+    )
+    claimed = delivery.claim(row.pk, row.next_attempt_at)
+    with delivery.Lease(claimed, every=timedelta(milliseconds=20)):
+        deadline = time.monotonic() + 10
+        while Notification.objects.get(pk=row.pk).claimed_at == claimed.claimed_at:
+            assert time.monotonic() < deadline, "the lease was never renewed"
+            time.sleep(0.02)
+    renewed = Notification.objects.get(pk=row.pk)
+    assert (renewed.status, renewed.attempts) == (Status.SENDING, claimed.attempts)
