@@ -24,8 +24,9 @@ def seed(n: int):
 
     from portier.accounts.models import ApiToken
     from portier.companies.services import create_company
-    from portier.invitations.models import Kind, Notification, Status
+    from portier.invitations.kinds import Kind
     from portier.locations.services import create_location
+    from portier.outbox.models import Notification, Status
     from portier.testing.factories import make_member
     from portier.visits.models import Appointment, Guest, Source
 

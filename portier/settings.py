@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "portier.integrations",
     "portier.visits",
     "portier.contacts",
+    "portier.outbox",
     "portier.invitations",
     "portier.checkin",
     "portier.sync",

@@ -1,13 +1,19 @@
-"""The arrival notice: the host (and the appointment's creator, if someone else) learns by
-e-mail, through the outbox, that a guest has arrived. One row per recipient and check-in."""
+"""E-mails of the check-in app to hosts, through the outbox. The arrival notice: the host (and
+the appointment's creator, if someone else) learns that a guest has arrived, one row per
+recipient and check-in. The decline notice is written by `registration`. This module plans both
+at send time (registered in apps.py)."""
 
 from django.utils import timezone
 
-from portier.invitations import host_notices
-from portier.invitations.models import Kind
+from portier.checkin.models import Visit
 from portier.lib import dates
+from portier.outbox import notices
+from portier.outbox.registry import Message, Skip
+from portier.visits.models import Guest
 
 ARRIVAL_MAIL = "guest-arrived"
+HOST_ARRIVAL = "host-arrival"
+HOST_GUEST_DECLINED = "host-declined"
 
 
 def arrival_recipients(appointment, *, checked_in_by=None) -> list:
@@ -35,8 +41,8 @@ def arrival(visit, *, checked_in_by=None) -> None:
     location = visit.location
     local = timezone.localtime(visit.checked_in_at, location.zone)
     for user in arrival_recipients(appointment, checked_in_by=checked_in_by):
-        host_notices.write(
-            kind=Kind.HOST_ARRIVAL,
+        notices.write(
+            kind=HOST_ARRIVAL,
             key=arrival_key(visit, user),
             company=appointment.company,
             recipient=user.email,
@@ -61,3 +67,19 @@ def arrival(visit, *, checked_in_by=None) -> None:
                 },
             },
         )
+
+
+def plan_arrival(row) -> Message | Skip:
+    visit = Visit.objects.filter(pk=row.data.get("visit_id")).select_related("guest").first()
+    if visit is None or visit.guest.erased_at is not None:
+        return Skip(
+            "the check-in was undone (or the guest's data erased) before the e-mail went out"
+        )
+    return notices.message(row)
+
+
+def plan_declined(row) -> Message | Skip:
+    guest = Guest.objects.filter(pk=row.data.get("guest_id")).first()
+    if guest is None or guest.declined_at is None or guest.erased_at is not None:
+        return Skip("the guest no longer declines the visit")
+    return notices.message(row)

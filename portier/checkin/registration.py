@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portier.invitations import formatting, host_notices
-from portier.invitations.models import Kind
+from portier.checkin.notices import HOST_GUEST_DECLINED
+from portier.invitations import formatting
 from portier.lib.errors import DomainError
 from portier.lib.mail import absolute_url
+from portier.outbox import notices
 from portier.visits.models import Guest, GuestKind
 
 DECLINED_MAIL = "guest-declined"
@@ -125,8 +126,8 @@ def _tell_host(guest) -> None:
     language = host.mail_language(appointment.company)
     with translation.override(language):
         when = formatting.when(appointment.fingerprint, appointment.location.zone)
-    host_notices.write(
-        kind=Kind.HOST_GUEST_DECLINED,
+    notices.write(
+        kind=HOST_GUEST_DECLINED,
         key=f"declined:{guest.pk}",
         company=appointment.company,
         recipient=host.email,

@@ -20,9 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portier.checkin.models import RetentionRun
-from portier.invitations.models import HOST_KINDS, Notification, Status
-from portier.invitations.services import SERIES_KINDS
+from portier.invitations.kinds import GUEST_KINDS, SERIES_KINDS
 from portier.locations.models import Location
+from portier.outbox.models import Notification, Status
 from portier.visits.models import (
     Appointment,
     AppointmentVersion,
@@ -79,7 +79,7 @@ def _erase_notifications(guest, appointment, old: str, new: str) -> int:
     for row in Notification.objects.filter(query):
         if row.kind in SERIES_KINDS and series_dates_left:
             continue
-        if row.kind in HOST_KINDS:
+        if row.kind not in GUEST_KINDS:
             row.data = {"erased": True}  # it held the guest's name and address for the host
         elif old:  # a walk-in without an address has nothing to replace
             row.recipient = new

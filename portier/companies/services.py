@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from portier.accounts.models import ApiToken, User
 from portier.accounts.sessions import end_sessions, take_session_keys
+from portier.companies import notices
 from portier.companies.models import AuditAction, AuditEntry, Company, Membership, Role
 from portier.integrations import services as integrations
 from portier.integrations.models import Connection
@@ -107,9 +108,6 @@ def invite_colleague(
     reports exactly like an invitation sent. Addresses at another company's internal domain
     are refused openly (the domain, not the person, is what that reveals).
     """
-    from portier.invitations import host_notices
-    from portier.invitations.models import Kind
-
     ensure_domain_not_claimed(email, company=company)
     existing = User.objects.filter(email__iexact=email.strip()).select_related("membership")
     existing = existing.first()
@@ -123,22 +121,7 @@ def invite_colleague(
         )
         return None
     user = add_member(company=company, email=email, role=role, name=name, locations=locations)
-    host_notices.write(
-        kind=Kind.COLLEAGUE_INVITE,
-        key=f"colleague-invite:{user.pk}",
-        company=company,
-        recipient=user.email,
-        data={
-            "template": "colleague-invite",
-            "language": company.language,
-            "user_id": user.pk,
-            "context": {
-                "user": {"email": user.email, "name": user.name},
-                "company": {"name": company.name},
-                "invited_by": {"name": invited_by.name, "email": invited_by.email},
-            },
-        },
-    )
+    notices.invite(company=company, invited_by=invited_by, user=user)
     return user
 
 

@@ -9,42 +9,17 @@ import io
 from dataclasses import dataclass, field
 from email import encoders
 from email.mime.base import MIMEBase
-from email.mime.image import MIMEImage
 
 import segno
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.core.mail.message import SafeMIMEMultipart, SafeMIMEText
 from django.urls import reverse
 from django.utils import translation
 
 from portier.invitations import formatting, ics
 from portier.lib.mail import absolute_url, mailbox, render_mail
+from portier.outbox.registry import Message
 
 QR_CID = "checkin-qr@portier"
-
-
-class GuestEmail(EmailMultiAlternatives):
-    """text/plain and multipart/related(text/html + inline images) as alternatives."""
-
-    def __init__(self, *args, html: str, inline_images=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.html = html
-        self.inline_images = list(inline_images)
-
-    def _create_alternatives(self, msg):
-        encoding = self.encoding or settings.DEFAULT_CHARSET
-        alternative = SafeMIMEMultipart(_subtype="alternative", encoding=encoding)
-        alternative.attach(msg)
-        related = SafeMIMEMultipart(_subtype="related", encoding=encoding)
-        related.attach(SafeMIMEText(self.html, "html", encoding))
-        for cid, png in self.inline_images:
-            image = MIMEImage(png, "png")
-            image["Content-ID"] = f"<{cid}>"
-            image.add_header("Content-Disposition", "inline", filename="check-in.png")
-            related.attach(image)
-        alternative.attach(related)
-        return alternative
 
 
 def qr_png(code: str) -> bytes:
@@ -86,7 +61,7 @@ class Mail:
     removed: bool = False
     ends_after: object | None = None  # series-cancellation: no more dates from then on
     partial: bool = False  # series-cancellation: only these dates; the others stay
-    message_id: str | None = None
+    stamp: object | None = None  # the .ics DTSTAMP: the outbox row's time (None: now)
 
     @property
     def is_occurrence(self) -> bool:
@@ -146,6 +121,7 @@ def _ics(mail: Mail) -> tuple[bytes, str]:
     cancel = mail.kind in ("cancellation", "series-cancellation")
     common = {"email": guest.email, "name": formatting.clip(guest.name, 100)}
     common["url"] = guest_page_url(guest)
+    common["stamp"] = mail.stamp
     if mail.kind == "series-invitation" or (
         mail.kind == "series-cancellation" and not mail.partial and mail.ends_after is None
     ):
@@ -197,24 +173,20 @@ def render(mail: Mail, language: str, *, inline_qr: bool = True) -> dict:
     return {"subject": subject, "text": text, "html": html, "qr_png": png, "context": context}
 
 
-def build(mail: Mail, language: str) -> GuestEmail:
+def build(mail: Mail, language: str) -> Message:
+    """The e-mail as the outbox sends it: HTML with the QR code inline, the .ics attached."""
     parts = render(mail, language)
     host = mail.appointment.host
     guest = mail.guest
     to_name = formatting.clip(guest.name, 100)
-    headers = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
-    if mail.message_id:
-        headers["Message-ID"] = mail.message_id
-    message = GuestEmail(
-        parts["subject"],
-        parts["text"],
-        settings.DEFAULT_FROM_EMAIL,
-        [mailbox(to_name, guest.email)],
-        reply_to=[mailbox(formatting.clip(host.name, 100), host.email)],
-        headers=headers,
-        html=parts["html"],
-        inline_images=[(QR_CID, parts["qr_png"])] if parts["qr_png"] else [],
-    )
     data, method = _ics(mail)
-    message.attach(_calendar_part(data, method))
-    return message
+    return Message(
+        to=[mailbox(to_name, guest.email)],
+        subject=parts["subject"],
+        text=parts["text"],
+        html=parts["html"],
+        reply_to=[mailbox(formatting.clip(host.name, 100), host.email)],
+        headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+        inline_images=[(QR_CID, parts["qr_png"])] if parts["qr_png"] else [],
+        attachments=[_calendar_part(data, method)],
+    )

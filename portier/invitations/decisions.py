@@ -1,8 +1,9 @@
 """At send time, with fresh data: is this row still worth sending, and what does it say?
 
-A row may have been overtaken since it was written: the appointment was cancelled or moved
-again, the guest removed, a newer e-mail already sent. `plan` returns either a Plan or the
-reason (stored on the row) why it is skipped. The rule that keeps a guest's inbox coherent:
+`plan` is the outbox's planner for the guest kinds (registered in apps.py). A row may have been
+overtaken since it was written: the appointment was cancelled or moved
+again, the guest removed, a newer e-mail already sent. `plan` returns either the Message or a Skip
+with the reason (stored on the row). The rule that keeps a guest's inbox coherent:
 a mail always describes the appointment as it is *now*, and an update is only sent when what
 the guest was last told differs from that (so an older update never follows a newer one).
 A guest who declined a date (pre-registration) gets no invitation or update for it any more;
@@ -13,9 +14,14 @@ event from their calendar, and a guest added again later is then invited anew.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils import timezone
+
+from portier.invitations import content
 from portier.invitations.content import Mail, guest_language
-from portier.invitations.models import Kind, Notification, Status
-from portier.invitations.services import SERIES_KINDS, is_guest_address, is_past, is_relevant
+from portier.invitations.kinds import SERIES_KINDS, Kind
+from portier.invitations.services import is_guest_address, is_past, is_relevant
+from portier.outbox.models import Notification, Status
+from portier.outbox.registry import Message, Skip
 from portier.visits.models import (
     Appointment,
     AppointmentStatus,
@@ -301,7 +307,18 @@ def _plan_series(row, now) -> Plan | str:
     return Plan(mail, guest_language(guest, first.location))
 
 
-def plan(row, now) -> Plan | str:
+def decide(row, now) -> Plan | str:
     if row.kind in SERIES_KINDS:
         return _plan_series(row, now)
     return _plan_appointment(row, now)
+
+
+def plan(row) -> Message | Skip:
+    decision = decide(row, timezone.now())
+    if isinstance(decision, str):
+        return Skip(decision)
+    decision.mail.stamp = row.created  # a repeated attempt is the same e-mail, byte for byte
+    message = content.build(decision.mail, decision.language)
+    message.kind, message.sent_version = decision.kind, decision.sent_version
+    message.data, message.folds = decision.data, decision.folds
+    return message

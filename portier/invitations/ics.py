@@ -53,12 +53,13 @@ def _recurrence_id(event: icalendar.Event, original: dict, zone) -> None:
 
 
 def _event(
-    *, uid, sequence, fp, zone, host, guest_email, guest_name, url, cancelled
+    *, uid, sequence, fp, zone, host, guest_email, guest_name, url, cancelled, stamp=None
 ) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", uid)
     event.add("sequence", sequence)
-    event.add("dtstamp", timezone.now())
+    # The outbox row's time, not now: a repeated attempt is the same e-mail, byte for byte.
+    event.add("dtstamp", stamp or timezone.now())
     _times(event, fp, zone)
     event.add("summary", fp["title"])
     address = ", ".join(
@@ -87,7 +88,7 @@ def _finish(cal: icalendar.Calendar) -> bytes:
     return cal.to_ical()
 
 
-def for_appointment(*, appointment, fp, email, name, url, cancel: bool) -> bytes:
+def for_appointment(*, appointment, fp, email, name, url, cancel: bool, stamp=None) -> bytes:
     cal = _calendar("CANCEL" if cancel else "REQUEST")
     cal.add_component(
         _event(
@@ -100,12 +101,13 @@ def for_appointment(*, appointment, fp, email, name, url, cancel: bool) -> bytes
             guest_name=name,
             url=url,
             cancelled=cancel,
+            stamp=stamp,
         )
     )
     return _finish(cal)
 
 
-def for_occurrences(*, series_id, dates, email, name, url, cancel: bool) -> bytes:
+def for_occurrences(*, series_id, dates, email, name, url, cancel: bool, stamp=None) -> bytes:
     """Dates of a series, each (appointment, fingerprint, original fingerprint): the series'
     UID with RECURRENCE-ID = the date's original start, as calendars expect for exceptions."""
     cal = _calendar("CANCEL" if cancel else "REQUEST")
@@ -121,6 +123,7 @@ def for_occurrences(*, series_id, dates, email, name, url, cancel: bool) -> byte
             guest_name=name,
             url=url,
             cancelled=cancel,
+            stamp=stamp,
         )
         _recurrence_id(event, original or fp, zone)
         cal.add_component(event)
@@ -139,7 +142,7 @@ def _rrules(rule: str) -> list:
     return found
 
 
-def for_series(*, series, first, occurrences, email, name, url, cancel) -> bytes:
+def for_series(*, series, first, occurrences, email, name, url, cancel, stamp=None) -> bytes:
     """The whole series: `first` (an appointment) anchors it; the calendar's RRULE when it
     parses, else the known dates (appointments) as RDATE."""
     cal = _calendar("CANCEL" if cancel else "REQUEST")
@@ -154,6 +157,7 @@ def for_series(*, series, first, occurrences, email, name, url, cancel) -> bytes
         guest_name=name,
         url=url,
         cancelled=cancel,
+        stamp=stamp,
     )
     rrules = _rrules(series.rule)
     for rrule in rrules:

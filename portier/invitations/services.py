@@ -3,8 +3,9 @@
 The visits services call `appointment_changed` inside the transaction of every change; a
 calendar engine that knows a whole series was deleted (or ends early) may call
 `series_cancelled`. Both only write rows, idempotently (each row has a unique key, so a replayed
-change writes nothing new), and enqueue delivery after commit. `portier.invitations.delivery`
-sends them and decides, with fresh data, whether each is still worth sending.
+change writes nothing new), and wake the outbox's worker after commit. The outbox sends them;
+`decisions.plan` (registered for these kinds) decides, with fresh data, whether each is still
+worth sending and what it says.
 
 Keys: inv:{appointment}:{email} (inv:series:{series}:{email} for a series),
 upd:{appointment}:{email}:{version}, cxl:{appointment}:{email}, cxl:series:{series}:{email};
@@ -16,14 +17,14 @@ into one at delivery, so a sync that cancels every date (the series was deleted)
 guest one "series cancelled" e-mail even when the engine never calls `series_cancelled`.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from portier.invitations.models import INVITING, Kind, Notification
+from portier.invitations.kinds import INVITING, SERIES_KINDS, Kind
+from portier.outbox import services as outbox
+from portier.outbox.models import Notification
 from portier.sources import registry
 from portier.visits.models import AppointmentStatus, GuestKind
 
@@ -40,7 +41,6 @@ MOVE_KEYS = frozenset(
         "location_address",
     }
 )
-SERIES_KINDS = (Kind.SERIES_INVITATION, Kind.SERIES_CANCELLATION)
 
 
 def is_guest_address(email: str, *, company, host=None) -> bool:
@@ -65,19 +65,9 @@ def lane_for(*, email: str, appointment=None, series=None) -> str:
     return f"a{appointment.pk}:{email}"
 
 
-def _message_id() -> str:
-    from urllib.parse import urlsplit
-
-    host = urlsplit(settings.PORTIER_BASE_URL).hostname or "portier.invalid"
-    return f"<portier.{uuid.uuid4().hex}@{host}>"
-
-
 def _write(key: str, **fields) -> Notification | None:
-    """Insert the row unless its key exists (a replayed change); returns it only when new."""
-    row, created = Notification.objects.get_or_create(
-        key=key, defaults={**fields, "message_id": _message_id()}
-    )
-    return row if created else None
+    """The row unless its key exists (a replayed change); the caller wakes the worker once."""
+    return outbox.write(key, wake=False, **fields)
 
 
 def _last_level_row(lane: str, *, series_level: bool):
@@ -152,15 +142,9 @@ def _cancel(appointment, guest, version: int, *, removed: bool) -> Notification 
     )
 
 
-def _enqueue_delivery() -> None:
-    from portier.invitations import tasks
-
-    tasks.deliver_outbox()
-
-
 def _after_commit(rows: list) -> None:
     if any(rows):
-        transaction.on_commit(_enqueue_delivery)
+        outbox.wake_after_commit()
 
 
 def _tally(change, rows: list) -> None:

@@ -1,19 +1,18 @@
-"""Background work of the invitations app: thin wrappers around delivery."""
+"""Tasks queued under their old names (before the outbox became its own app): a worker of
+this version still runs them, so nothing queued before an upgrade is dropped as unknown. Not
+periodic: the outbox's own `sweep_outbox` is the one the scheduler runs."""
 
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
-from portier.invitations import delivery
+from portier.outbox import delivery
 
 
 @db_task()
 def deliver_outbox() -> None:
-    """Enqueued after a commit that wrote outbox rows."""
     delivery.deliver_due()
 
 
-@db_periodic_task(crontab(minute="*"))
+@db_task()
 def sweep_outbox() -> None:
-    """Every minute: release rows of dead workers, send whatever is due (retries, lost tasks)."""
     delivery.release_stuck()
     delivery.deliver_due()

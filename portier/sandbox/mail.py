@@ -1,7 +1,7 @@
 """The sandbox's mail catcher: an EMAIL_BACKEND that keeps every message in the database.
 
 Selected in settings when the sandbox is on and EMAIL_HOST is not set. Sending never fails
-(there is no server to refuse), so the invitations outbox marks each e-mail sent at once.
+(there is no server to refuse), so the outbox marks each e-mail sent at once.
 """
 
 import base64
@@ -17,8 +17,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.html import escape
 
-from portier.invitations.models import HOST_KINDS, Notification
+from portier.invitations.kinds import GUEST_KINDS
 from portier.lib.mail import absolute_url
+from portier.outbox.models import Notification
 from portier.sandbox.models import Audience, CaughtAttachment, CaughtMail
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def _outbox_fields(message_id: str) -> dict:
     if row is None:
         return {}
     fields = {"company_id": row["company_id"]}
-    if row["kind"] not in HOST_KINDS:
+    if row["kind"] in GUEST_KINDS:
         fields.update(
             audience=Audience.APPOINTMENT,
             appointment_id=row["appointment_id"],

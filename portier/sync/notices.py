@@ -1,10 +1,12 @@
 """E-mails the sync sends to hosts (not guests), through the outbox."""
 
-from portier.invitations import host_notices
-from portier.invitations.models import Kind
 from portier.locations.placement import INVALID_CODE_MAIL, invalid_code_mail_context
+from portier.outbox import notices
+from portier.outbox.registry import Message, Skip
 from portier.sources.base import RemoteEvent
 from portier.visits.models import Appointment
+
+HOST_INVALID_CODE = "host-invalid-code"
 
 
 def invalid_code(*, calendar, appointment: Appointment, event: RemoteEvent) -> None:
@@ -20,8 +22,8 @@ def invalid_code(*, calendar, appointment: Appointment, event: RemoteEvent) -> N
         appointment.held_code,
         time_zone=appointment.time_zone or None,
     )
-    host_notices.write(
-        kind=Kind.HOST_INVALID_CODE,
+    notices.write(
+        kind=HOST_INVALID_CODE,
         key=f"invalid-code:{appointment.company_id}:{appointment.ical_uid}:{appointment.held_code}",
         company=appointment.company,
         recipient=host.email,
@@ -33,3 +35,11 @@ def invalid_code(*, calendar, appointment: Appointment, event: RemoteEvent) -> N
             "code": appointment.held_code,
         },
     )
+
+
+def plan_invalid_code(row) -> Message | Skip:
+    """The outbox's planner for HOST_INVALID_CODE (registered in apps.py)."""
+    appointment = row.appointment
+    if appointment is None or appointment.held_code != row.data.get("code"):
+        return Skip("the location code was corrected before the e-mail went out")
+    return notices.message(row)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from portier.invitations.models import Kind, Notification, Status
-from portier.invitations.services import SERIES_KINDS
+from portier.invitations.kinds import SERIES_KINDS, Kind
 from portier.invitations.services import guest_statuses as _outbox_guest_statuses
+from portier.outbox.models import Notification, Status
 from portier.visits.models import GuestKind
 
 # What a person reads for an outbox status: "sending" is still "queued" to them.

@@ -7,7 +7,8 @@ from email.utils import parseaddr
 
 import pytest
 
-from portier.invitations.models import Kind, Notification
+from portier.invitations.kinds import Kind
+from portier.outbox.models import Notification
 from portier.visits.models import Appointment, GuestKind
 from portier.visits.services import GuestInfo
 from portier.visits.tests.helpers import appointment, at, synced

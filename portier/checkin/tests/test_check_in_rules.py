@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from portier.checkin import services, states
 from portier.checkin.models import Via, Visit
+from portier.checkin.notices import HOST_ARRIVAL
 from portier.checkin.services import CheckInRefused, UnknownCode, check_in, check_out, find_guest
 from portier.checkin.tests.helpers import at, visit_guest
-from portier.invitations import delivery
-from portier.invitations.models import Kind, Notification
+from portier.outbox import delivery
+from portier.outbox.models import Notification
 from portier.testing.factories import LocationFactory
 from portier.visits.services import cancel_appointment
 
@@ -126,7 +127,7 @@ def test_checking_in_twice_is_harmless_and_tells_the_host_once(
     mails = smtp_sink.messages_to("bob@acme.example")
     assert len(mails) == 1
     assert mails[0]["Subject"] == "Ana Lima (Initech) has arrived at Acme HQ"
-    assert Notification.objects.filter(kind=Kind.HOST_ARRIVAL).count() == 1
+    assert Notification.objects.filter(kind=HOST_ARRIVAL).count() == 1
 
 
 def test_the_arrival_notice_is_in_each_recipients_language_and_also_goes_to_the_creator(
@@ -149,7 +150,7 @@ def test_the_creator_who_checks_the_guest_in_is_not_told(alice, bob, acme_hq):
     guest = visit_guest(bob, acme_hq, created_by=alice)
     with time_machine.travel(at(days=2, hour=10), tick=False):
         check_in(guest, location=acme_hq, by=alice)
-    assert list(Notification.objects.filter(kind=Kind.HOST_ARRIVAL).values_list("recipient")) == [
+    assert list(Notification.objects.filter(kind=HOST_ARRIVAL).values_list("recipient")) == [
         ("bob@acme.example",)
     ]
 

@@ -5,8 +5,9 @@ import time_machine
 from django.test import Client
 
 from portier.checkin.models import Visit
+from portier.checkin.notices import HOST_ARRIVAL
 from portier.checkin.tests.helpers import at, visit_guest
-from portier.invitations.models import Kind, Notification
+from portier.outbox.models import Notification
 from portier.testing.factories import LocationFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_check_in_by_code_then_again_then_on_site_then_check_out(rita, bob, acme
     assert [v["guest"]["id"] for v in on_site.json()] == [guest.pk]
     assert out.status_code == 200 and out.json()["checked_out_at"] is not None
     assert after.json() == []
-    assert Notification.objects.filter(kind=Kind.HOST_ARRIVAL).count() == 1
+    assert Notification.objects.filter(kind=HOST_ARRIVAL).count() == 1
     assert Visit.objects.get().checked_in_via == "api"
 
 

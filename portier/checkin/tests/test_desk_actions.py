@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import formats
 
 from portier.checkin.models import Visit
+from portier.checkin.notices import HOST_ARRIVAL
 from portier.checkin.tests.helpers import at, visit_guest
-from portier.invitations import delivery
-from portier.invitations.models import Kind, Notification
+from portier.outbox import delivery
+from portier.outbox.models import Notification
 from portier.testing.factories import LocationFactory
 from portier.visits.models import Source
 
@@ -41,7 +42,7 @@ def test_reception_checks_a_guest_in_by_typed_code_and_out_again(rita_client, ri
         out = rita_client.post(u["check_out"], {"code": guest.check_in_code}, follow=True)
     assert "Ana Lima was already checked in." in again.content.decode()
     assert "Ana Lima is checked out (11:00)." in out.content.decode()
-    assert Notification.objects.filter(kind=Kind.HOST_ARRIVAL).count() == 1
+    assert Notification.objects.filter(kind=HOST_ARRIVAL).count() == 1
 
 
 def test_a_refused_code_says_why_on_the_page(rita_client, bob, acme_hq):

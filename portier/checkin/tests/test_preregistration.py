@@ -4,8 +4,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from portier.invitations.models import Kind, Status
+from portier.checkin.notices import HOST_GUEST_DECLINED
+from portier.invitations.kinds import Kind
 from portier.invitations.tests.helpers import future, rows, subject, timing
+from portier.outbox.models import Status
 from portier.visits.models import Guest
 from portier.visits.services import GuestInfo, create_appointment, update_appointment
 
@@ -142,7 +144,7 @@ def test_a_declining_guest_tells_the_host_and_gets_no_further_update(
     assert "You declined this visit" in html and "check-in-code" not in html
     # Declining twice tells the host once.
     Client().post(page(guest), {"action": "decline"})
-    assert len(rows(kind=Kind.HOST_GUEST_DECLINED)) == 1
+    assert len(rows(kind=HOST_GUEST_DECLINED)) == 1
 
 
 def test_a_declined_guest_is_still_told_when_the_appointment_is_cancelled(

@@ -11,10 +11,11 @@ from django.urls import reverse
 
 from portier.checkin import tasks
 from portier.checkin.models import RetentionRun, Via, Visit
+from portier.checkin.notices import HOST_GUEST_DECLINED
 from portier.checkin.registration import decline, preregister
-from portier.invitations.models import Kind, Notification
-from portier.invitations.services import SERIES_KINDS
+from portier.invitations.kinds import SERIES_KINDS
 from portier.invitations.tests.helpers import timing
+from portier.outbox.models import Notification
 from portier.testing.factories import LocationFactory
 from portier.visits.models import AppointmentVersion, Guest, Series
 from portier.visits.services import GuestInfo, create_appointment, update_appointment
@@ -96,7 +97,7 @@ def test_the_daily_task_erases_exactly_the_due_guests(visits, smtp_sink):
         assert not AppointmentVersion.objects.filter(fingerprint__icontains=email).exists()
         due.refresh_from_db()
         assert email not in due.fingerprint["guests"]
-    declined_notice = Notification.objects.get(kind=Kind.HOST_GUEST_DECLINED)
+    declined_notice = Notification.objects.get(kind=HOST_GUEST_DECLINED)
     assert declined_notice.data == {"erased": True}
     (run,) = RetentionRun.objects.all()
     assert (run.location, run.guests_erased) == (due.location, 2)

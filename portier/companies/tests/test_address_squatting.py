@@ -9,8 +9,8 @@ from django.urls import reverse
 from portier.accounts.models import User
 from portier.companies.models import Company
 from portier.companies.services import create_company, invite_colleague
-from portier.invitations.models import Notification
 from portier.lib.errors import DomainError
+from portier.outbox.models import Notification
 
 
 def invite(client, email):

@@ -5,8 +5,8 @@ import json
 from django.core import mail
 
 from portier.companies.services import invite_colleague
-from portier.invitations.delivery import deliver_due
-from portier.invitations.models import Notification
+from portier.outbox.delivery import deliver_due
+from portier.outbox.models import Notification
 
 
 def test_the_invitation_is_an_outbox_row_without_the_token(acme, alice):

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import zxingcpp
 
-from portier.invitations.models import Notification
+from portier.outbox.models import Notification
 from portier.visits.services import GuestInfo, Timing
 
 BERLIN = ZoneInfo("Europe/Berlin")

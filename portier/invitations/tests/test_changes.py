@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from portier.invitations.models import Kind, Notification, Status
+from portier.invitations.kinds import Kind
 from portier.invitations.services import appointment_changed
 from portier.invitations.tests.helpers import (
     GUEST_EMAILS,
@@ -17,6 +17,7 @@ from portier.invitations.tests.helpers import (
     timing,
 )
 from portier.invitations.tests.test_invitations import create
+from portier.outbox.models import Notification, Status
 from portier.visits.models import Appointment
 from portier.visits.services import cancel_appointment, update_appointment
 
@@ -141,7 +142,7 @@ def test_rapid_changes_are_folded_into_one_update_from_the_last_known_state(
 def test_an_older_update_is_never_sent_after_a_newer_one(
     invited, smtp_sink, django_capture_on_commit_callbacks, time_machine
 ):
-    from portier.invitations import delivery
+    from portier.outbox import delivery
 
     with django_capture_on_commit_callbacks():  # written, not yet delivered
         update_appointment(appointment=invited, timing=timing(future(days=5, hour=12)))

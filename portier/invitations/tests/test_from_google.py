@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from portier.integrations.models import Calendar
-from portier.invitations.models import Notification, Status
 from portier.invitations.tests.helpers import subject
+from portier.outbox.models import Notification, Status
 from portier.testing.sync_fixtures import BOB, attendees, soon
 from portier.visits.models import Appointment
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from portier.invitations import ics
-from portier.invitations.models import Kind, Status
+from portier.invitations.kinds import Kind
 from portier.invitations.services import guest_statuses
 from portier.invitations.tests.helpers import (
     GUEST_EMAILS,
@@ -19,6 +19,7 @@ from portier.invitations.tests.helpers import (
     subject,
     timing,
 )
+from portier.outbox.models import Status
 from portier.visits.models import Guest, GuestKind
 from portier.visits.services import GuestInfo, create_appointment
 

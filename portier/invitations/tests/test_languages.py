@@ -62,7 +62,7 @@ def test_the_company_language_or_the_location_language_is_used(
 def test_the_guest_language_wins(bob, acme_hq, smtp_sink, django_capture_on_commit_callbacks):
     appointment = create(bob, acme_hq, guests=GUESTS[:1])
     appointment.guests.update(language="de")
-    from portier.invitations import delivery
+    from portier.outbox import delivery
 
     delivery.deliver_due()
     assert subject(smtp_sink.messages[0]).startswith("Einladung:")

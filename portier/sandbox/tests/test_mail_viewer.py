@@ -8,7 +8,8 @@ from django.core import mail as django_mail
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
-from portier.invitations.content import GuestEmail, qr_png
+from portier.invitations.content import qr_png
+from portier.outbox.compose import RelatedEmail
 from portier.sandbox.mail import html_for_frame
 from portier.sandbox.models import Audience, CaughtMail
 from portier.visits.tests.helpers import appointment
@@ -18,7 +19,7 @@ BACKEND = "portier.sandbox.mail.CatchingBackend"
 
 def send_invitation_like_mail():
     """A message shaped like a guest invitation: text, HTML with an inline QR code, an .ics."""
-    message = GuestEmail(
+    message = RelatedEmail(
         "Invitation: Visit – Tue 6 May",
         "Hello Gina,\nyou are invited.",
         "portier@portier.example",
@@ -122,7 +123,8 @@ def test_account_mail_is_only_for_its_recipient(client, alice_client, carol_clie
 
 
 def test_the_catcher_reads_the_company_off_the_outbox(acme, bob):
-    from portier.invitations.models import Kind, Notification
+    from portier.invitations.kinds import Kind
+    from portier.outbox.models import Notification
 
     Notification.objects.create(
         company=acme,

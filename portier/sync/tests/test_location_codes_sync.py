@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from portier.invitations.models import Notification
 from portier.locations.services import update_location
+from portier.outbox.models import Notification
 from portier.sync.models import SyncLogEntry
 from portier.testing.factories import LocationFactory
 from portier.testing.sync_fixtures import BOB, attendees, soon
@@ -104,7 +104,7 @@ def test_a_corrected_code_before_delivery_cancels_the_host_notice(
         sync(bob_calendar)
     finally:
         HUEY.immediate = True
-    from portier.invitations.delivery import deliver_due
+    from portier.outbox.delivery import deliver_due
 
     deliver_due()
     notice = Notification.objects.get(kind="host-invalid-code")

@@ -7,6 +7,7 @@ sink.stop(); ...; sink.start()         # down for a while, back on the same port
 sink.messages                          # parsed with email.policy.default
 """
 
+import asyncio
 import email
 import email.policy
 import threading
@@ -46,6 +47,8 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.sink.data_delay:
+            await asyncio.sleep(self.sink.data_delay)  # a slow server: a batch takes a while
         raw = envelope.original_content or envelope.content
         message = email.message_from_bytes(raw, policy=email.policy.default)
         self.sink._store(Received(envelope.mail_from, tuple(envelope.rcpt_tos), message))
@@ -59,6 +62,7 @@ class SmtpSink:
         self.received: list[Received] = []
         self.refused: set[str] = set()
         self.temporary_code: int | None = None
+        self.data_delay = 0.0  # seconds the server takes to accept each message
         self.connections: set[int] = set()  # SMTP sessions that sent MAIL FROM
         self._controller: Controller | None = None
         self._lock = threading.Lock()

@@ -4,7 +4,7 @@ the calendar that owns it and its sync log; plus the host's recently ignored eve
 import pytest
 from django.urls import reverse
 
-from portier.invitations.models import Notification, Status
+from portier.outbox.models import Notification, Status
 from portier.sync.models import Action, SyncLogEntry
 from portier.visits.models import Appointment, GuestKind
 from portier.visits.services import GuestInfo, cancel_appointment

@@ -10,7 +10,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portier.invitations.models import Notification
+from portier.outbox.models import Notification
 from portier.visits.models import Appointment
 from portier.visits.tests.test_manual_invitations import NEW, form_data
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from portier.invitations.models import Notification
+from portier.outbox.models import Notification
 from portier.sources.base import Attendee, EventTime, RemoteEvent
 from portier.visits.models import Appointment
 from portier.visits.reconcile import Context, Known, Reason, Verdict, reconcile

@@ -1,34 +1,15 @@
-"""The outbox: every guest e-mail is a row first, written with the change that causes it."""
+"""The outbox row: one e-mail, written with the change that causes it.
+
+The table is still `invitations_notification` (the model moved here from `invitations` without
+copying a row: see migrations/0001). Kinds are plain strings owned by the apps that register a
+planner for them (`registry.py`), so a new kind needs no migration here.
+"""
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Kind(models.TextChoices):
-    INVITATION = "invitation", _("invitation")
-    UPDATE = "update", _("update")
-    CANCELLATION = "cancellation", _("cancellation")
-    SERIES_INVITATION = "series-invitation", _("series invitation")
-    SERIES_CANCELLATION = "series-cancellation", _("series cancellation")
-    # To the host, not a guest: through the same durable outbox.
-    HOST_INVALID_CODE = "host-invalid-code", _("invalid location code (to the host)")
-    HOST_RECONNECT = "host-reconnect", _("reconnect needed (to the host)")
-    COLLEAGUE_INVITE = "colleague-invite", _("invitation to join (to a colleague)")
-    HOST_ARRIVAL = "host-arrival", _("guest arrived (to the host)")
-    HOST_GUEST_DECLINED = "host-declined", _("guest declined (to the host)")
-
-
-INVITING = (Kind.INVITATION, Kind.SERIES_INVITATION)
-CANCELLING = (Kind.CANCELLATION, Kind.SERIES_CANCELLATION)
-# E-mails to people of the company, not guests (see host_notices.py).
-HOST_KINDS = (
-    Kind.HOST_INVALID_CODE,
-    Kind.HOST_RECONNECT,
-    Kind.COLLEAGUE_INVITE,
-    Kind.HOST_ARRIVAL,
-    Kind.HOST_GUEST_DECLINED,
-)
+from portier.outbox import registry
 
 
 class Status(models.TextChoices):
@@ -49,14 +30,15 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
-    """One e-mail to one guest. `key` makes writing it idempotent; `lane` orders a guest's mail.
+    """One e-mail to one recipient. `key` makes writing it idempotent; `lane` orders a
+    recipient's mail: rows of one lane are sent one at a time, in order.
 
-    Rows of one lane (a guest of one appointment, or of one series) are sent one at a time, in
-    order, and a row whose change a sent row already covered is skipped, never sent late.
+    `appointment`, `guest`, `series`, `version`, `sent_version`, `data` belong to the planner of
+    the row's kind (the outbox stores them and deletes them with their rows, never reads them).
     """
 
     company = models.ForeignKey("companies.Company", on_delete=models.CASCADE)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20)
     key = models.CharField(max_length=400, unique=True)
     lane = models.CharField(max_length=400, db_index=True)
     recipient = models.EmailField(max_length=320)
@@ -75,7 +57,7 @@ class Notification(models.Model):
     )
     version = models.PositiveIntegerField(default=0)  # the appointment version that caused it
     sent_version = models.PositiveIntegerField(null=True, blank=True)  # the one it described
-    data = models.JSONField(default=dict, blank=True)  # removed, ends_after: what to say
+    data = models.JSONField(default=dict, blank=True)  # what the planner needs to say
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
@@ -90,13 +72,16 @@ class Notification(models.Model):
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
+        db_table = "invitations_notification"
         verbose_name = _("guest e-mail")
         verbose_name_plural = _("guest e-mails")
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="invitations_status_b718ef_idx")
+        ]
 
     def __str__(self):
         return f"{self.kind} to {self.recipient} ({self.status})"
 
     @property
-    def is_series_wide(self) -> bool:
-        return self.kind in (Kind.SERIES_INVITATION, Kind.SERIES_CANCELLATION)
+    def kind_label(self) -> str:
+        return registry.label(self.kind)

@@ -1,33 +1,43 @@
-"""Sending the outbox: claim a due row, decide with fresh data, send over one SMTP connection
-per batch, record the outcome. Temporary SMTP errors back off for up to 24 hours; a refused
-recipient (5xx) fails the row at once, with the server's answer as the reason.
+"""Sending the outbox: claim a due row, ask its kind's planner with fresh data what to send,
+send over one SMTP connection per batch, record the outcome. Temporary SMTP errors back off for
+up to 24 hours; a refused recipient (5xx) fails the row at once, with the server's answer as the
+reason.
 
 Two workers never send the same row: a row is claimed by one conditional UPDATE
 (queued -> sending), on PostgreSQL after `SELECT ... FOR UPDATE SKIP LOCKED`; a guest's rows
 of one lane are sent one at a time (the lane's first row is locked while claiming).
+
+Recovery is part of the promise. A claim is a short lease (`LEASE`), renewed while the row is
+being sent: a worker killed mid-batch leaves its row claimed for at most that long, and the next
+delivery run (any worker's: after a commit, the minute's sweep, a restarted worker's first run)
+takes it back. The first retries after a temporary failure come within seconds and then back
+off, each with a run of its own when it is due before the next sweep (`tasks.py`).
 """
 
 import logging
 import smtplib
+import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.mail import get_connection
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from portier.invitations import content, host_notices
-from portier.invitations.decisions import plan
-from portier.invitations.models import HOST_KINDS, Notification, Status
+from portier.outbox import compose, registry
+from portier.outbox.models import Notification, Status
 
 log = logging.getLogger(__name__)
 
 BATCH = 200
+BATCH_TIME = timedelta(minutes=5)  # then the rest waits for the next run: workers take turns
 GIVE_UP_AFTER = timedelta(hours=24)
+FIRST_RETRY = timedelta(seconds=5)  # then 10 s, 20 s, 40 s ... up to MAX_DELAY
 MAX_DELAY = timedelta(hours=1)
-STUCK_AFTER = timedelta(minutes=10)  # a "sending" row this old belonged to a dead worker
+LEASE = timedelta(seconds=30)  # a "sending" row not renewed for this long: its worker died
+RENEW_EVERY = LEASE / 3
 
 
 @dataclass
@@ -37,6 +47,8 @@ class Report:
     skipped: int = 0
     retried: int = 0
     busy: int = 0
+    released: int = 0  # rows of dead workers taken back
+    next_attempt: object = None  # the earliest retry this run scheduled
 
 
 class _Sender:
@@ -84,7 +96,7 @@ def _text(value) -> str:
     return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
 
 
-def _claim(pk: int, now) -> Notification | None:
+def claim(pk: int, now) -> Notification | None:
     features = connection.features
     with transaction.atomic():
         rows = Notification.objects.filter(pk=pk, status=Status.QUEUED, next_attempt_at__lte=now)
@@ -100,8 +112,8 @@ def _claim(pk: int, now) -> Notification | None:
             assert head is not None
         if lane.filter(status=Status.SENDING).exclude(pk=pk).exists():
             return None  # an earlier e-mail to this guest is on its way: keep order
-        # The real moment, not the batch's start: a long batch must not claim rows that the
-        # sweep already takes for stuck.
+        # The lease starts at the real moment, not the batch's start. `attempts` counts claims:
+        # it tells this claim from a later one (see `finish`).
         claimed = Notification.objects.filter(pk=pk, status=Status.QUEUED).update(
             status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
         )
@@ -110,54 +122,94 @@ def _claim(pk: int, now) -> Notification | None:
     return Notification.objects.select_related("series__company").get(pk=pk)
 
 
-def _finish(row, **fields) -> None:
-    # Only our own claim: if the sweep gave the row to another worker, that one decides.
-    Notification.objects.filter(pk=row.pk, status=Status.SENDING, claimed_at=row.claimed_at).update(
+def finish(row, **fields) -> None:
+    # Only our own claim: if our lease ran out and another worker claimed the row, it decides.
+    Notification.objects.filter(pk=row.pk, status=Status.SENDING, attempts=row.attempts).update(
         claimed_at=None, updated=timezone.now(), **fields
     )
 
 
+def renew(row) -> bool:
+    """Extend our claim's lease; False when it is no longer ours."""
+    mine = Notification.objects.filter(pk=row.pk, status=Status.SENDING, attempts=row.attempts)
+    return bool(mine.update(claimed_at=timezone.now()))
+
+
+class Lease:
+    """Renews a claimed row's lease every RENEW_EVERY while it is composed and sent, from a
+    timer thread (SMTP waits release the GIL): the database hears of it only when sending takes
+    that long, and a killed worker's timer dies with it."""
+
+    def __init__(self, row, every: timedelta = RENEW_EVERY):
+        self.row = row
+        self.every = every
+        self.stopped = threading.Event()
+        self.timer: threading.Timer | None = None
+
+    def __enter__(self):
+        self._arm()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stopped.set()
+        if self.timer is not None:
+            self.timer.cancel()
+
+    def _arm(self) -> None:
+        self.timer = threading.Timer(self.every.total_seconds(), self._tick)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _tick(self) -> None:
+        try:
+            if not self.stopped.is_set():
+                renew(self.row)
+        except Exception:
+            log.exception("could not renew the lease of e-mail %s", self.row.pk)
+        finally:
+            connections.close_all()  # this thread's own connections
+        if not self.stopped.is_set():
+            self._arm()
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """After the n-th failed attempt: 5 s, 10 s, 20 s, ... at most MAX_DELAY. Quick at first,
+    so mail flows again within seconds of a short outage's end."""
+    return min(FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 20), MAX_DELAY)
+
+
 def _retry(row, now, reason: str) -> tuple[str, object]:
     if now - row.created >= GIVE_UP_AFTER:
-        _finish(row, status=Status.FAILED, last_error=f"gave up after 24 hours: {reason}"[:2000])
+        finish(row, status=Status.FAILED, last_error=f"gave up after 24 hours: {reason}"[:2000])
         return "failed", None
-    delay = min(timedelta(minutes=2 ** max(row.attempts - 1, 0)), MAX_DELAY)
-    next_attempt = min(now + delay, row.created + GIVE_UP_AFTER)
-    _finish(row, status=Status.QUEUED, next_attempt_at=next_attempt, last_error=reason[:2000])
+    next_attempt = min(now + retry_delay(row.attempts), row.created + GIVE_UP_AFTER)
+    finish(row, status=Status.QUEUED, next_attempt_at=next_attempt, last_error=reason[:2000])
     return "retried", next_attempt
 
 
 def deliver(row, sender: _Sender, now) -> tuple[str, bool, object]:
     """Send one claimed row; returns (outcome, connection_down, next_attempt)."""
     try:
-        if row.kind in HOST_KINDS:
-            decision = host_notices.plan(row)
-            if isinstance(decision, str):
-                _finish(row, status=Status.SKIPPED, last_error=decision)
-                return "skipped", False, None
-            message = decision.message
-        else:
-            decision = plan(row, now)
-            if isinstance(decision, str):
-                _finish(row, status=Status.SKIPPED, last_error=decision)
-                return "skipped", False, None
-            message = content.build(decision.mail, decision.language)
-        message.extra_headers["Message-ID"] = row.message_id
+        decision = registry.plan(row)
+        if isinstance(decision, registry.Skip):
+            finish(row, status=Status.SKIPPED, last_error=decision.reason[:2000])
+            return "skipped", False, None
+        message = compose.email(decision, message_id=row.message_id, date=row.created)
     except Exception as exc:  # a bug or bad data: keep the row, retry later, say why
-        log.exception("could not compose guest e-mail %s", row.pk)
+        log.exception("could not compose e-mail %s", row.pk)
         outcome, when = _retry(row, now, f"could not compose: {type(exc).__name__}: {exc}")
         return outcome, False, when
     try:
         sender.send(message)
     except Exception as exc:
         permanent, down, reason = classify(exc)
-        log.warning("guest e-mail %s to %s: %s", row.pk, row.recipient, reason)
+        log.warning("e-mail %s to %s: %s", row.pk, row.recipient, reason)
         if permanent:
-            _finish(row, status=Status.FAILED, last_error=reason[:2000])
+            finish(row, status=Status.FAILED, last_error=reason[:2000])
             return "failed", False, None
         outcome, when = _retry(row, now, reason)
         return outcome, down, when
-    _finish(
+    finish(
         row,
         status=Status.SENT,
         kind=decision.kind or row.kind,
@@ -176,20 +228,25 @@ def deliver(row, sender: _Sender, now) -> tuple[str, bool, object]:
 def deliver_due(*, now=None, limit: int = BATCH) -> Report:
     """Send what is due, oldest first. Safe to run in several workers at once."""
     now = now or timezone.now()
-    report = Report()
+    report = Report(released=release_stuck(now))
     due = list(Notification.objects.due(now).order_by("pk").values_list("pk", flat=True)[:limit])
     sender = _Sender()
     batch_started = time.monotonic()
     try:
         for index, pk in enumerate(due):
-            if time.monotonic() - batch_started > STUCK_AFTER.total_seconds() / 2:
-                break  # the rest waits for the next run, well before the sweep would step in
-            row = _claim(pk, now)
+            if time.monotonic() - batch_started > BATCH_TIME.total_seconds():
+                break
+            row = claim(pk, now)
             if row is None:
                 report.busy += 1
                 continue
-            outcome, down, next_attempt = deliver(row, sender, now)
+            with Lease(row):
+                outcome, down, next_attempt = deliver(row, sender, now)
             setattr(report, outcome, getattr(report, outcome) + 1)
+            if next_attempt is not None and (
+                report.next_attempt is None or next_attempt < report.next_attempt
+            ):
+                report.next_attempt = next_attempt
             if down:
                 # The server is away: everything else waits as long as this row does.
                 Notification.objects.filter(pk__in=due[index + 1 :], status=Status.QUEUED).update(
@@ -202,8 +259,8 @@ def deliver_due(*, now=None, limit: int = BATCH) -> Report:
 
 
 def release_stuck(now=None) -> int:
-    """Rows left 'sending' by a worker that died go back to the queue."""
+    """Rows whose lease ran out (their worker died) go back to the queue, due at once."""
     now = now or timezone.now()
-    return Notification.objects.filter(
-        status=Status.SENDING, claimed_at__lt=now - STUCK_AFTER
-    ).update(status=Status.QUEUED, claimed_at=None, next_attempt_at=now)
+    return Notification.objects.filter(status=Status.SENDING, claimed_at__lt=now - LEASE).update(
+        status=Status.QUEUED, claimed_at=None, next_attempt_at=now
+    )

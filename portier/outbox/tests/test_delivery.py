@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from portier.invitations import delivery, tasks
-from portier.invitations.models import Notification, Status
 from portier.invitations.services import guest_statuses
 from portier.invitations.tests.helpers import GUEST_EMAILS, future, rows
 from portier.invitations.tests.test_invitations import create
+from portier.outbox import delivery, tasks
+from portier.outbox.models import Notification, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_after_24_hours_of_trying_the_row_fails(bob, acme_hq, smtp_sink, time_ma
         time_machine.move_to(row.next_attempt_at, tick=False)
     assert row.status == Status.FAILED
     assert row.last_error.startswith("gave up after 24 hours: 451")
-    assert delays[:4] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert delays[:4] == [timedelta(seconds=s) for s in (5, 10, 20, 40)]
     assert max(delays) == timedelta(hours=1)
     assert smtp_sink.messages == []
 
@@ -107,8 +107,8 @@ def test_two_workers_never_claim_the_same_row(bob, acme_hq, smtp_sink):
     update_appointment(appointment=appointment, guests=[GuestInfo("ann@example.org")])
     (row,) = rows()
     now = row.next_attempt_at + timedelta(seconds=1)
-    assert delivery._claim(row.pk, now) is not None
-    assert delivery._claim(row.pk, now) is None
+    assert delivery.claim(row.pk, now) is not None
+    assert delivery.claim(row.pk, now) is None
     assert delivery.deliver_due(now=now).sent == 0
 
 
@@ -119,12 +119,12 @@ def test_a_worker_dying_mid_send_delays_but_never_loses_or_doubles(
     appointment = create(bob, acme_hq)
     first, *_rest = rows(appointment=appointment)
     # A worker claimed the first row and died before sending it.
-    assert delivery._claim(first.pk, first.next_attempt_at) is not None
+    assert delivery.claim(first.pk, first.next_attempt_at) is not None
     report = delivery.deliver_due()
     assert (report.sent, report.busy) == (2, 0)
     tasks.sweep_outbox()  # not yet: it might still be sending
     assert Notification.objects.get(pk=first.pk).status == Status.SENDING
-    time_machine.shift(delivery.STUCK_AFTER + timedelta(seconds=1))
+    time_machine.shift(delivery.LEASE + timedelta(seconds=1))
     tasks.sweep_outbox()
     tasks.sweep_outbox()
     assert sorted(r.rcpt_tos[0] for r in smtp_sink.received) == sorted(GUEST_EMAILS)
@@ -133,7 +133,7 @@ def test_a_worker_dying_mid_send_delays_but_never_loses_or_doubles(
 def test_a_slow_worker_whose_row_was_handed_on_does_not_overwrite_it(
     bob, acme_hq, smtp_sink, time_machine
 ):
-    """Worker A claims a row and hangs past STUCK_AFTER; the sweep hands the row to worker B,
+    """Worker A claims a row and hangs past its lease; the sweep hands the row to worker B,
     which sends it. When A comes back, its outcome must not overwrite B's."""
     time_machine.move_to(future(days=1, hour=8), tick=False)
     appointment = create(bob, acme_hq, guests=[])
@@ -141,10 +141,10 @@ def test_a_slow_worker_whose_row_was_handed_on_does_not_overwrite_it(
 
     update_appointment(appointment=appointment, guests=[GuestInfo("ann@example.org")])
     (row,) = rows()
-    slow = delivery._claim(row.pk, row.next_attempt_at)
-    time_machine.shift(delivery.STUCK_AFTER + timedelta(seconds=1))
+    slow = delivery.claim(row.pk, row.next_attempt_at)
+    time_machine.shift(delivery.LEASE + timedelta(seconds=1))
     tasks.sweep_outbox()  # releases the row and worker B sends it
     assert Notification.objects.get(pk=row.pk).status == Status.SENT
-    delivery._finish(slow, status=Status.FAILED, last_error="timeout")  # A, much later
+    delivery.finish(slow, status=Status.FAILED, last_error="timeout")  # A, much later
     assert Notification.objects.get(pk=row.pk).status == Status.SENT
     assert len(smtp_sink.messages) == 1
