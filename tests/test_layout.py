@@ -113,7 +113,11 @@ def _import_graph(root: Path = PORTIER) -> dict[str, set[str]]:
     graph = {}
     for name, path in product.items():
         targets = set()
-        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        type_only = _type_checking_imports(tree)
+        for node in ast.walk(tree):
+            if node in type_only:
+                continue
             if isinstance(node, ast.Import):
                 targets |= {a.name for a in node.names if a.name in product}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -125,6 +129,17 @@ def _import_graph(root: Path = PORTIER) -> dict[str, set[str]]:
                         targets.add(node.module)
         graph[name] = targets - {name}
     return graph
+
+
+def _type_checking_imports(tree: ast.AST) -> set[ast.AST]:
+    """Imports under `if TYPE_CHECKING:` run only for the type checker, never at run time, so
+    they close no circle (the usual way for a part to name the type of the whole it serves)."""
+    found: set[ast.AST] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.body:
+                found |= set(ast.walk(child))
+    return found
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -183,6 +198,16 @@ def test_the_check_sees_an_import_circle(tmp_path):
     graph = _import_graph(tmp_path / "portier")
     assert graph["portier.a.views"] == {"portier.a.services"}
     assert _cycles(graph) == [["portier.a.services", "portier.a.tasks"]]
+
+
+def test_an_import_only_for_the_type_checker_closes_no_circle(tmp_path):
+    package = tmp_path / "portier" / "a"
+    package.mkdir(parents=True)
+    (package / "whole.py").write_text("from portier.a import part\n")
+    (package / "part.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from portier.a import whole\n"
+    )
+    assert _cycles(_import_graph(tmp_path / "portier")) == []
 
 
 def test_the_cycle_finder_finds_the_old_outbox_circle():

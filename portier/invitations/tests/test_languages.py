@@ -1,5 +1,6 @@
 """Every kind of e-mail in German and English; the guest page and the admins' previews."""
 
+import html
 import re
 
 import pytest
@@ -90,5 +91,5 @@ def test_carol_previews_with_her_own_company(carol_client):
 
 
 def test_the_integrations_page_advises_not_to_let_google_send_invitations(bob_client):
-    page = bob_client.get("/integrations/").content.decode()
+    page = html.unescape(bob_client.get("/integrations/").content.decode())
     assert "choose “Don't send”. Portier invites them itself" in page
