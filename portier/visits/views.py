@@ -2,7 +2,7 @@
 
 import zoneinfo
 from datetime import timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -104,7 +104,9 @@ def _event_link(appointment) -> str:
     if settings.PORTIER_SANDBOX and appointment.is_synced:
         series = appointment.series
         event_id = series.remote_id if series and series.remote_id else appointment.remote_id
-        return f"{reverse('sandbox:calendar')}#event-{quote(event_id)}"
+        # The sandbox calendar has a tab per simulated source; Google's is the default one.
+        query = f"?{urlencode({'source': appointment.source})}" if appointment.source else ""
+        return f"{reverse('sandbox:calendar')}{query}#event-{quote(event_id)}"
     return appointment.html_link
 
 

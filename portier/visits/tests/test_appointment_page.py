@@ -134,8 +134,16 @@ def test_in_sandbox_mode_the_event_opens_in_the_sandbox_calendar(
     settings.PORTIER_SANDBOX = True
     made = synced(bob, acme_hq, title="Board")
     body = bob_client.get(reverse("visits:detail", args=[made.pk])).content.decode()
-    link = f'href="{reverse("sandbox:calendar")}#event-evt-Board" id="open-event"'
+    link = f'href="{reverse("sandbox:calendar")}?source=google#event-evt-Board" id="open-event"'
     assert link in body and "calendar.google.com" not in body
+
+
+def test_in_sandbox_mode_the_event_opens_in_its_own_sources_tab(bob_client, bob, acme_hq, settings):
+    settings.PORTIER_SANDBOX = True
+    made = synced(bob, acme_hq, title="Board")
+    Appointment.objects.filter(pk=made.pk).update(source="microsoft")
+    body = bob_client.get(reverse("visits:detail", args=[made.pk])).content.decode()
+    assert f'href="{reverse("sandbox:calendar")}?source=microsoft#event-evt-Board"' in body
 
 
 def test_outside_sandbox_mode_the_event_opens_in_google_calendar(
