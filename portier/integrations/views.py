@@ -232,7 +232,7 @@ def notifications(request, slug):
         log.info("ignored a %s notification for unknown channel %r", slug, channel)
         return HttpResponse(status=200)
     if notice.changed and calendar.selected and calendar.connection.is_active:
-        request_sync(calendar.pk)
+        request_sync(calendar.pk, pushed=True)
     return HttpResponse(status=200)
 
 
