@@ -223,6 +223,8 @@ def notifications(request, slug):
     calendar = (
         Calendar.objects.filter(channel_id=notice.channel_id, connection__provider=slug)
         .select_related("connection")
+        # Not needed here, and each would cost a decryption: the webhook's hot path.
+        .defer("connection__refresh_token", "connection__access_token")
         .first()
         if notice is not None
         else None

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import DateTimeField, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
@@ -29,12 +30,16 @@ def request_sync(calendar_id: int, *, pushed: bool = False) -> bool:
     `pushed`: the request is a provider's push (its time is kept for the sync-lag metric)."""
     now = timezone.now()
     rows = Calendar.objects.filter(pk=calendar_id)
-    rows.update(sync_requested_at=now)
-    if pushed:
-        rows.filter(push_received_at__isnull=True).update(push_received_at=now)
-    enqueued = rows.filter(
-        Q(sync_queued_at__isnull=True) | Q(sync_queued_at__lt=now - QUEUED_STALE)
-    ).update(sync_queued_at=now)
+    due: dict = {"sync_requested_at": now}
+    if pushed:  # the oldest push not yet covered by a sync
+        due["push_received_at"] = Coalesce("push_received_at", Value(now, DateTimeField()))
+    # One statement for a lone change, two within a burst, one commit: the webhook's cost.
+    with transaction.atomic():
+        enqueued = rows.filter(
+            Q(sync_queued_at__isnull=True) | Q(sync_queued_at__lt=now - QUEUED_STALE)
+        ).update(sync_queued_at=now, **due)
+        if not enqueued:
+            rows.update(**due)
     if enqueued:
         transaction.on_commit(lambda: _enqueue(calendar_id))
     return bool(enqueued)
