@@ -20,6 +20,7 @@ spread evenly, one renewal per calendar every 6 days) + N incremental polls.
 """
 
 import argparse
+import collections
 import logging
 import os
 import time
@@ -66,6 +67,7 @@ def main() -> None:
     from portier.testing.fixtures import point_settings_at
 
     fake = FakeGoogle().start()
+    fake.requests = collections.deque()  # its log keeps the last 10,000; count them all here
     point_settings_at(settings, fake)
     settings.PORTIER_INVITE_ADDRESS = marker = "invite@portier.example"
     settings.PORTIER_BASE_URL = "http://127.0.0.1:9"  # pushes go nowhere; replayed below
