@@ -140,6 +140,10 @@ def main() -> None:
     api = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     day = (datetime.now(UTC) + timedelta(days=30)).date()
     desk = f"/front-desk/{location.pk}/"
+    from django.conf import settings
+
+    settings.PORTIER_METRICS_TOKEN = "bench-metrics-token"
+    scrape = {"HTTP_AUTHORIZATION": "Bearer bench-metrics-token"}
     cases = [
         ("page  /appointments/ (admin, all)", admin_client, "/appointments/", {}, {}),
         ("page  /appointments/ (host, own)", host_client, "/appointments/", {}, {}),
@@ -186,6 +190,7 @@ def main() -> None:
         ),
         ("desk  /front-desk/<location>/ ?q=Guest", admin_client, desk, {"q": "Guest"}, {}),
         ("desk  /front-desk/<location>/on-site/", admin_client, desk + "on-site/", {}, {}),
+        ("ops   /metrics (whole outbox, all calendars)", Client(), "/metrics", {}, scrape),
     ]
     print(f"{args.requests} requests each, first page (50 rows):")
     print(f"{'':48} {'p50':>8} {'p95':>8} {'queries':>8}")
