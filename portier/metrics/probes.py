@@ -26,15 +26,16 @@ def healthz(request) -> HttpResponse:
     return HttpResponse("ok\n", content_type="text/plain")
 
 
-def database_reachable() -> bool:
+def database_reachable(connection=None) -> bool:
+    connection = connection or connections["default"]
     try:
-        with connections["default"].cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         return True
     except Exception as exc:  # any driver's error: the answer is "not ready", with the reason
         log.warning("readyz: database unreachable: %s", exc)
-        connections["default"].close_if_unusable_or_obsolete()
+        connection.close_if_unusable_or_obsolete()
         return False
 
 

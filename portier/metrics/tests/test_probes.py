@@ -46,6 +46,24 @@ def test_readyz_is_503_when_the_sqlite_queue_cannot_be_opened(client, monkeypatc
     assert client.get("/readyz").status_code == 503
 
 
+def test_an_unreachable_postgresql_is_not_ready():
+    """The same probe with a real PostgreSQL client pointed at a loopback port nobody serves."""
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    from portier.metrics.probes import database_reachable
+
+    down = DatabaseWrapper(
+        {
+            "ENGINE": "django.db.backends.postgresql", "NAME": "portier", "USER": "portier",
+            "PASSWORD": "", "HOST": "127.0.0.1", "PORT": str(free_port()), "OPTIONS": {},
+            "TIME_ZONE": None, "CONN_MAX_AGE": 0, "CONN_HEALTH_CHECKS": False,
+            "AUTOCOMMIT": True, "ATOMIC_REQUESTS": False, "TEST": {},
+        },
+        alias="readyz-down",
+    )  # fmt: skip
+    assert database_reachable(down) is False
+
+
 def test_metrics_are_off_without_a_token(client, settings):
     settings.PORTIER_METRICS_TOKEN = ""
     assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer ").status_code == 404
