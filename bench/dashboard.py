@@ -1,11 +1,13 @@
-"""The appointments list with 100,000 appointments: page and API times on a seeded database.
+"""The appointments list and the front desk with 100,000 appointments: page and API times.
 
     .venv/bin/python bench/dashboard.py [--appointments 100000] [--requests 50]
 
 Seeds one company (bulk_create: appointments over two years, two guests each, outbox rows for
-the upcoming ones), then times the first page of /appointments/ and of /api/v1/appointments
-through Django's test Client (the whole request: middleware, queries, template), without and
-with a filter, and prints p50/p95 and the number of SQL queries per request.
+the upcoming ones), then times the first page of /appointments/, of /api/v1/appointments and
+the front desk of one location (today's guests, its 30-second refresh, a search, the on-site list)
+through Django's test Client (the whole request: middleware, queries, template), and prints
+p50/p95 and the number of SQL queries per request. SQLite, or DATABASE_URL's PostgreSQL
+(a fresh database).
 """
 
 import argparse
@@ -124,10 +126,13 @@ def main() -> None:
     setup_test_environment()
     started = time.perf_counter()
     admin, host, location, token, guests, outbox = seed(args.appointments)
+    from django.db import connection as db
+
+    vendor = "PostgreSQL" if db.vendor == "postgresql" else "SQLite"
     seeded = time.perf_counter() - started
     print(
         f"seeded {args.appointments} appointments, {guests} guests, {outbox} outbox rows "
-        f"in {seeded:.1f} s (SQLite)"
+        f"in {seeded:.1f} s ({vendor})"
     )
 
     admin_client, host_client = Client(), Client()
@@ -135,6 +140,11 @@ def main() -> None:
     host_client.force_login(host)
     api = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     day = (datetime.now(UTC) + timedelta(days=30)).date()
+    desk = f"/front-desk/{location.pk}/"
+    from django.conf import settings
+
+    settings.PORTIER_METRICS_TOKEN = "bench-metrics-token"
+    scrape = {"HTTP_AUTHORIZATION": "Bearer bench-metrics-token"}
     cases = [
         ("page  /appointments/ (admin, all)", admin_client, "/appointments/", {}, {}),
         ("page  /appointments/ (host, own)", host_client, "/appointments/", {}, {}),
@@ -171,6 +181,17 @@ def main() -> None:
             },
             api,
         ),
+        ("desk  /front-desk/<location>/ (today)", admin_client, desk, {}, {}),
+        (
+            "desk  /front-desk/<location>/ (poll)",
+            admin_client,
+            desk,
+            {},
+            {"HTTP_HX_REQUEST": "true"},
+        ),
+        ("desk  /front-desk/<location>/ ?q=Guest", admin_client, desk, {"q": "Guest"}, {}),
+        ("desk  /front-desk/<location>/on-site/", admin_client, desk + "on-site/", {}, {}),
+        ("ops   /metrics (whole outbox, all calendars)", Client(), "/metrics", {}, scrape),
     ]
     print(f"{args.requests} requests each, first page (50 rows):")
     print(f"{'':48} {'p50':>8} {'p95':>8} {'queries':>8}")

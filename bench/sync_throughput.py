@@ -1,12 +1,15 @@
 """Sync throughput: a full and an incremental sync of N events through the Google fake, with
 the real client library, compared with a raw fetch + JSON decode of the same pages.
 
-    .venv/bin/python bench/sync_throughput.py [--events 10000] [--marked 1.0]
+    .venv/bin/python bench/sync_throughput.py [--events 10000] [--marked 1.0] [--profile]
 
-Prints events per second, the ratio to the raw fetch, and peak memory.
+Prints events per second, the ratio to the raw fetch, SQL statements per event, and peak
+memory; --profile adds cProfile's top functions of the full sync (by own time and cumulative).
 """
 
 import argparse
+import cProfile
+import pstats
 import resource
 import time
 from datetime import UTC, datetime, timedelta
@@ -18,6 +21,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--marked", type=float, default=1.0, help="share carrying the marker")
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     django_with_fresh_database()
 
@@ -88,10 +92,25 @@ def main() -> None:
                 params["pageToken"] = body["nextPageToken"]
         return time.perf_counter() - started
 
+    from django.db import connection as db
+
+    statements = [0]
+
+    def count(execute, sql, params, many, context):
+        statements[0] += 1
+        return execute(sql, params, many, context)
+
     raw_full = raw_fetch()
+    profiler = cProfile.Profile() if args.profile else None
     started = time.perf_counter()
-    run_sync(calendar.pk)
+    with db.execute_wrapper(count):
+        if profiler:
+            profiler.enable()
+        run_sync(calendar.pk)
+        if profiler:
+            profiler.disable()
     full = time.perf_counter() - started
+    full_statements, statements[0] = statements[0], 0
     appointments = Appointment.objects.count()
 
     cursor = type(calendar).objects.get(pk=calendar.pk).sync_cursor
@@ -99,13 +118,15 @@ def main() -> None:
         fake.update_event("host@bench.example", event_id, summary=f"Visit {i} (changed)")
     raw_incremental = raw_fetch(cursor)
     started = time.perf_counter()
-    run_sync(calendar.pk)
+    with db.execute_wrapper(count):
+        run_sync(calendar.pk)
     incremental = time.perf_counter() - started
     fake.stop()
 
     n = args.events
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"events: {n}, marked: {appointments} appointments, SQLite, page size 2500")
+    vendor = "PostgreSQL" if db.vendor == "postgresql" else "SQLite"
+    print(f"events: {n}, marked: {appointments} appointments, {vendor}, page size 2500")
     print(
         f"full sync:        {full:7.2f} s  {n / full:8.0f} events/s  "
         f"raw fetch {raw_full:5.2f} s  ratio {full / raw_full:5.1f}x"
@@ -114,7 +135,16 @@ def main() -> None:
         f"incremental sync: {incremental:7.2f} s  {n / incremental:8.0f} events/s  "
         f"raw fetch {raw_incremental:5.2f} s  ratio {incremental / raw_incremental:5.1f}x"
     )
+    marked = max(1, appointments)
+    print(
+        f"SQL statements: full {full_statements} ({full_statements / marked:.1f} per marked "
+        f"event), incremental {statements[0]} ({statements[0] / marked:.1f} per marked event)"
+    )
     print(f"peak memory (this process, fake included): {peak_mb:.0f} MB")
+    if profiler:
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(25)
+        stats.sort_stats("cumulative").print_stats(40)
 
 
 if __name__ == "__main__":

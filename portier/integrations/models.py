@@ -118,6 +118,10 @@ class Calendar(models.Model):
     sync_queued_at = models.DateTimeField(null=True, blank=True)
     sync_lease_until = models.DateTimeField(null=True, blank=True)
     sync_started_at = models.DateTimeField(null=True, blank=True)
+    # The oldest push that no finished sync has covered yet, and how long the last covering
+    # sync took from it: the sync lag that /metrics reports.
+    push_received_at = models.DateTimeField(null=True, blank=True)
+    push_lag_seconds = models.FloatField(null=True, blank=True)
 
     objects = CalendarQuerySet.as_manager()
 

@@ -262,6 +262,8 @@ def _accept(slug: str, notice: PushNotice, request_sync) -> None:
     calendar = (
         Calendar.objects.filter(channel_id=notice.channel_id, connection__provider=slug)
         .select_related("connection")
+        # Not needed here, and each would cost a decryption: the webhook's hot path.
+        .defer("connection__refresh_token", "connection__access_token")
         .first()
     )
     if calendar is None or not _channel_matches(calendar, notice):
@@ -270,7 +272,7 @@ def _accept(slug: str, notice: PushNotice, request_sync) -> None:
     if notice.renew:
         Calendar.objects.filter(pk=calendar.pk).update(channel_expires_at=timezone.now())
     if notice.changed and calendar.selected and calendar.connection.is_active:
-        request_sync(calendar.pk)
+        request_sync(calendar.pk, pushed=True)
 
 
 def _channel_matches(calendar, notice) -> bool:

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import DateTimeField, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
@@ -22,29 +23,41 @@ LEASE = timedelta(minutes=10)  # renewed after every page; a dead worker's lapse
 QUEUED_STALE = timedelta(minutes=5)
 
 
-def request_sync(calendar_id: int) -> bool:
+def request_sync(calendar_id: int, *, pushed: bool = False) -> bool:
     """Mark the calendar due; enqueue a sync unless one is already queued. Returns whether a
-    task was enqueued. Bursts of notifications thus cost one sync plus at most one more."""
+    task was enqueued. Requests that find a sync queued ride along with it; those that come
+    while it runs get one follow-up at its end: a burst costs one sync plus at most one more.
+    `pushed`: the request is a provider's push (its time is kept for the sync-lag metric)."""
     now = timezone.now()
-    Calendar.objects.filter(pk=calendar_id).update(sync_requested_at=now)
-    enqueued = (
-        Calendar.objects.filter(pk=calendar_id)
-        .filter(Q(sync_queued_at__isnull=True) | Q(sync_queued_at__lt=now - QUEUED_STALE))
-        .update(sync_queued_at=now)
-    )
+    rows = Calendar.objects.filter(pk=calendar_id)
+    due: dict = {"sync_requested_at": now}
+    if pushed:  # the oldest push not yet covered by a sync
+        due["push_received_at"] = Coalesce("push_received_at", Value(now, DateTimeField()))
+    # One statement for a lone change, two within a burst, one commit: the webhook's cost.
+    with transaction.atomic():
+        enqueued = rows.filter(
+            Q(sync_queued_at__isnull=True) | Q(sync_queued_at__lt=now - QUEUED_STALE)
+        ).update(sync_queued_at=now, **due)
+        if not enqueued:
+            rows.update(**due)
     if enqueued:
         transaction.on_commit(lambda: _enqueue(calendar_id))
     return bool(enqueued)
 
 
 def _enqueue(calendar_id: int) -> None:
-    """Leading edge at once; within the cool-down after a sync started, one trailing sync at
-    its end. A burst of notifications thus costs two syncs, a lone change no waiting."""
-    cooldown = timedelta(milliseconds=settings.PORTIER_SYNC_DEBOUNCE_MS)
-    started = (
-        Calendar.objects.filter(pk=calendar_id).values_list("sync_started_at", flat=True).first()
-    )
-    delay = (started + cooldown - timezone.now()).total_seconds() if started else 0
+    """At once, unless PORTIER_SYNC_DEBOUNCE_MS asks for a minimum time between the starts of
+    two syncs of one calendar. It is 0 by default: waiting is not work, and the provider's
+    rate limits are kept by the request budget of its client (portier/lib/ratelimit.py)."""
+    spacing = timedelta(milliseconds=settings.PORTIER_SYNC_DEBOUNCE_MS)
+    started = None
+    if spacing:
+        started = (
+            Calendar.objects.filter(pk=calendar_id)
+            .values_list("sync_started_at", flat=True)
+            .first()
+        )
+    delay = (started + spacing - timezone.now()).total_seconds() if started else 0
     if delay > 0:
         sync_calendar_task.schedule(args=(calendar_id,), delay=delay)
     else:
@@ -65,11 +78,27 @@ def run_sync(calendar_id: int) -> engine.SyncResult | None:
         return None  # the running sync will see sync_requested_at and follow up
     lease = Lease(calendar_id=calendar_id, started=now, length=LEASE)
     try:
-        return engine.sync_calendar(calendar_id, lease=lease)
+        result = engine.sync_calendar(calendar_id, lease=lease)
+        _record_push_lag(calendar_id, started=now)
+        return result
     finally:
         lease.release()
         if Calendar.objects.filter(pk=calendar_id, sync_requested_at__isnull=False).exists():
             request_sync(calendar_id)
+
+
+def _record_push_lag(calendar_id: int, *, started) -> None:
+    """A push that came before this sync started is covered by it: keep push -> done."""
+    pushed = (
+        Calendar.objects.filter(pk=calendar_id, push_received_at__lte=started)
+        .values_list("push_received_at", flat=True)
+        .first()
+    )
+    if pushed is not None:
+        lag = (timezone.now() - pushed).total_seconds()
+        Calendar.objects.filter(pk=calendar_id, push_received_at=pushed).update(
+            push_received_at=None, push_lag_seconds=lag
+        )
 
 
 @db_task(retries=3, retry_delay=30)

@@ -14,7 +14,6 @@ def _huey_immediate(settings):
     """Tasks run inline in unit tests; the integration tests start a real consumer."""
     from huey.contrib.djhuey import HUEY
 
-    settings.PORTIER_SYNC_DEBOUNCE_MS = 0
     HUEY.immediate = True
     yield
     HUEY.immediate = False

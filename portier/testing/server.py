@@ -101,6 +101,7 @@ def portier_serve(
     *,
     unset_env: tuple[str, ...] = (),
     before: tuple[tuple[str, ...], ...] = (),
+    serve_args: tuple[str, ...] = (),
 ):
     """`portier serve` on a free port. ``unset_env`` names variables the child must not
     inherit (a developer's GOOGLE_CLIENT_ID, say); ``before`` are `portier` commands run first
@@ -134,7 +135,7 @@ def portier_serve(
                 if done.returncode != 0:
                     raise AssertionError(f"portier {' '.join(command)}:\n{log_path.read_text()}")
             process = subprocess.Popen(
-                [sys.executable, "-m", "portier.cli", "serve"],
+                [sys.executable, "-m", "portier.cli", "serve", *serve_args],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
