@@ -17,8 +17,9 @@ from prometheus_client.core import (
 )
 
 from portier.integrations.models import SYNCABLE, Calendar, Status
-from portier.invitations.models import HOST_KINDS, Notification
-from portier.invitations.models import Status as Mail
+from portier.invitations.kinds import GUEST_KINDS
+from portier.outbox.models import Notification
+from portier.outbox.models import Status as Mail
 
 # Seconds from an outbox row being written (by the sync, within its transaction) to the SMTP
 # server accepting the e-mail.
@@ -79,8 +80,8 @@ def _emails():
 
 
 def _latency():
-    sent = Notification.objects.filter(status=Mail.SENT, sent_at__isnull=False).exclude(
-        kind__in=HOST_KINDS
+    sent = Notification.objects.filter(
+        status=Mail.SENT, sent_at__isnull=False, kind__in=GUEST_KINDS
     )
     buckets = {
         f"b{i}": Count("pk", filter=Q(sent_at__lte=F("created") + timedelta(seconds=le)))

@@ -6,9 +6,11 @@ from datetime import timedelta
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
+from portier.checkin.notices import HOST_ARRIVAL
 from portier.integrations.models import Calendar, Connection, Status
-from portier.invitations.models import Kind, Notification
-from portier.invitations.models import Status as Mail
+from portier.invitations.kinds import Kind
+from portier.outbox.models import Notification
+from portier.outbox.models import Status as Mail
 
 TOKEN = "metrics-token-for-tests-0123456789"
 _n = itertools.count()
@@ -72,7 +74,7 @@ def test_outbox_mail_and_calendars(client, settings, acme, bob, acme_hq):
     mail(acme, status=Mail.SENT, took=4)
     mail(acme, status=Mail.SENT, kind=Kind.UPDATE, took=0.07)
     mail(acme, status=Mail.FAILED, kind=Kind.CANCELLATION)
-    mail(acme, status=Mail.SENT, kind=Kind.HOST_ARRIVAL, took=100)  # not a guest's: no latency
+    mail(acme, status=Mail.SENT, kind=HOST_ARRIVAL, took=100)  # not a guest's: no latency
     calendar(bob, acme_hq, status=Status.NEEDS_RECONNECT)
     calendar(bob, acme_hq, channel_id="c1", channel_expires_at=now + timedelta(hours=3))
     calendar(bob, acme_hq, channel_id="c2", channel_expires_at=now + timedelta(days=5))
