@@ -25,7 +25,7 @@ def main() -> None:
 
     from django.conf import settings
     from django.db import connection as db
-    from portier.invitations.delivery import deliver_due
+    from portier.outbox.delivery import deliver_due
 
     from portier.companies.services import create_company
     from portier.locations.services import create_location
