@@ -259,6 +259,13 @@ class FakeGoogle:
         Google's error body."""
         self.faults.add(n, status, reason, message=message, path_prefix=path_prefix, skip=skip)
 
+    def hang_next(
+        self, n: int = 1, seconds: float = 1.0, *, path_prefix: str = "/calendar/v3/", skip: int = 0
+    ) -> None:
+        """The next ``n`` requests under ``path_prefix`` (after ``skip`` that pass) time out:
+        no answer for ``seconds`` (or until ``faults.clear()``), then the connection drops."""
+        self.faults.add(n, 0, path_prefix=path_prefix, skip=skip, hang=seconds)
+
     @property
     def latency(self) -> float:
         return self.faults.latency
