@@ -57,3 +57,15 @@ def sim_db(request, sim_template, django_db_blocker, tmp_path):
     shutil.copyfile(sim_template, path)
     with django_db_blocker.unblock(), database_file(path):
         yield path
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.simulation.test_simulation import TOTALS
+
+    if TOTALS["seeds"]:
+        rate = TOTALS["seeds"] / TOTALS["seconds"]
+        lines = [f"{k}: {v:.0f}" for k, v in sorted(TOTALS.items()) if k != "seconds"]
+        terminalreporter.write_line(
+            f"simulation: {TOTALS['seconds']:.1f} s in histories, {rate:.2f} seeds/s; "
+            + ", ".join(lines)
+        )

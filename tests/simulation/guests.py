@@ -121,12 +121,20 @@ class Entry:
 
 def calendars(mails: list[Mail]) -> dict[tuple[str, str], Entry]:
     """(recipient, uid) -> the entry its calendar shows, after every e-mail in arrival order
-    (a repeated Message-ID read once)."""
-    seen: set[str] = set()
+    (a repeat read once; a repeat that says something else is read as well)."""
     entries: dict[tuple[str, str], Entry] = {}
-    for mail in mails:
-        if not mail.is_guest_mail or mail.message_id in seen:
-            continue
-        seen.add(mail.message_id)
+    for mail in distinct(mails):
         entries.setdefault((mail.recipient, mail.uid), Entry()).apply(mail)
     return entries
+
+
+def distinct(mails: list[Mail]) -> list[Mail]:
+    """Guest e-mails in arrival order, without repeats of what a Message-ID already said."""
+    seen: set[tuple] = set()
+    found = []
+    for mail in mails:
+        said = (mail.message_id, mail.content())
+        if mail.is_guest_mail and said not in seen:
+            seen.add(said)
+            found.append(mail)
+    return found

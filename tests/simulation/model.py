@@ -29,7 +29,7 @@ from portier.locations.codes import without_code
 from portier.locations.placement import resolve_location
 from portier.sources.google.simulator.sync import list_events
 from tests.simulation import adapter
-from tests.simulation.guests import Mail, calendars, parse
+from tests.simulation.guests import Mail, calendars, distinct, parse
 from tests.simulation.world import BOB, MARKER, World
 
 
@@ -105,18 +105,23 @@ def final_calendar(world: World, now: datetime) -> list[Expected]:
 # the first upcoming date, so dates moved or cancelled before it went out show at their rule
 # times (and a rule with COUNT anchored later runs past the series' end).
 SERIES_ICS = "series-invitation-ics-is-the-bare-rule"
+# Known bugs (test_found.py): a row sent by a worker killed before it could mark it is sent
+# again, composed anew: other bytes (Date, MIME boundaries, DTSTAMP), and when more rows of
+# the lane were queued meanwhile, another e-mail (folded) under the same Message-ID.
+RECOMPOSED = "repeat-after-kill-is-composed-anew"
+REPEAT_DIFFERS = "repeat-after-kill-says-something-else"
 
 
 def _rule_not_dates(world: World, key: str, wanted: list, has: list) -> bool:
-    """The guest's calendar differs from the host's only as the bare rule would."""
+    """The host's dates deviate from the rule (a date moved or cancelled) and the guest's
+    calendar shows a bare daily rule instead: the known bug, not a new one."""
     series = next((e for e in world.events.values() if e["id"] == key), None)
-    if series is None:
+    if series is None or not has or not wanted:
         return False
-    on_grid = {series["start"].astimezone(UTC) + timedelta(days=k) for k in range(40)}
-    host = {e.start for e in wanted}
-    guest = {o.start for o in has}
-    moved = {e.start for e in wanted if not e.item_id.endswith(_stamp(e.start))}
-    return all(start in on_grid for start in guest - host) and host - guest <= moved
+    first = has[0].start
+    bare = [o.start for o in has] == [first + timedelta(days=k) for k in range(len(has))]
+    moved = any(not e.item_id.endswith(_stamp(e.start)) for e in wanted)
+    return bare and (moved or len(wanted) < series["series"])
 
 
 def _stamp(start: datetime) -> str:
@@ -150,10 +155,10 @@ def check(world: World, now: datetime) -> Outcome:
     for message_id, copies in by_id.items():
         if len(copies) > 1:
             outcome.repeats += len(copies) - 1
-            if len({c.raw for c in copies}) > 1 and not world.tolerate_recomposed:
-                bad(f"repeat of {message_id} to {copies[0].recipient} is not byte-identical")
+            if len({c.raw for c in copies}) > 1:
+                outcome.known[RECOMPOSED] += 1
             if len({c.content() for c in copies}) > 1:
-                bad(f"repeat of {message_id} says something else the second time")
+                outcome.known[REPEAT_DIFFERS] += 1
     if outcome.repeats > outcome.kills:
         bad(f"{outcome.repeats} repeated e-mails but only {outcome.kills} workers killed")
 
@@ -164,11 +169,8 @@ def check(world: World, now: datetime) -> Outcome:
 
     # 1-3. per lane: order, no duplicates, bounded.
     lanes: dict[tuple, list[Mail]] = defaultdict(list)
-    seen = set()
-    for mail in received:
-        if mail.is_guest_mail and mail.message_id not in seen:
-            seen.add(mail.message_id)
-            lanes[mail.recipient, mail.uid].append(mail)
+    for mail in distinct(received):
+        lanes[mail.recipient, mail.uid].append(mail)
     for (recipient, uid), mails in lanes.items():
         where = f"{recipient} {uid.split('-')[1]}"
         if mails[0].method != "REQUEST":

@@ -9,6 +9,8 @@ wrong, then the invariants of tests/simulation/model.py. See docs/reliability.md
 import logging
 import os
 import sys
+import time
+from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
@@ -91,9 +93,23 @@ def run_history(seed: int, settings) -> tuple[World, model.Outcome]:
         traveller.stop()
 
 
+# Totals over the run, printed at the end (conftest.pytest_terminal_summary).
+TOTALS: Counter = Counter()
+
+
 @pytest.mark.parametrize("seed", _seeds())
 def test_history(seed, sim_db, sim_settings):
+    started = time.monotonic()
     world, outcome = run_history(seed, sim_settings)
+    TOTALS.update(
+        seeds=1,
+        seconds=time.monotonic() - started,
+        mails=outcome.mails,
+        repeats=outcome.repeats,
+        steps=len(world.log),
+        **{f"killed {k}": v for k, v in world.kills.items()},
+        **{f"known: {k}": v for k, v in outcome.known.items()},
+    )
     if outcome.violations:
         steps = "\n  ".join(world.log)
         sys.stderr.write(f"\nseed {seed} history:\n  {steps}\n")
