@@ -76,14 +76,15 @@ def build_world(seed: int, settings) -> World:
                  seed=seed)
 
 
-def run_history(seed: int, settings) -> tuple[World, model.Outcome]:
+def run_history(seed: int, settings, steps=None) -> tuple[World, model.Outcome]:
+    """Carry out the seed's schedule (or the given steps), settle, check."""
     traveller = time_machine.travel(datetime.now(UTC), tick=True)
     clock = traveller.start()
     world = None
     try:
         world = build_world(seed, settings)
         world.clock = clock
-        world.run(schedule(seed))
+        world.run(schedule(seed) if steps is None else steps)
         world.settle()
         return world, model.check(world, datetime.now(UTC))
     finally:
