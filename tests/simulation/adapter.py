@@ -5,6 +5,7 @@ them, so that a restructuring (the outbox as its own app, reconciliation out of 
 engine) is followed here and nowhere else.
 """
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,10 +29,9 @@ def push(calendar_id: int) -> None:
 
 def sync(calendar_id: int) -> None:
     """One sync as the worker runs it (the poll, or the task a notification enqueued)."""
-    try:
+    # Recorded on the calendar; the next poll or notification repeats it.
+    with contextlib.suppress(*SYNC_ERRORS):
         sync_tasks.run_sync(calendar_id)
-    except SYNC_ERRORS:
-        pass  # recorded on the calendar; the next poll or notification repeats it
 
 
 def deliver(now: datetime | None = None) -> None:
@@ -75,7 +75,9 @@ class OutboxRow:
 
 def outbox_rows() -> list[OutboxRow]:
     return [
-        OutboxRow(r.pk, r.kind, r.status, r.recipient, r.next_attempt_at, r.message_id, r.last_error)
+        OutboxRow(
+            r.pk, r.kind, r.status, r.recipient, r.next_attempt_at, r.message_id, r.last_error
+        )
         for r in Notification.objects.order_by("pk")
     ]
 

@@ -7,6 +7,7 @@ the seed runs in it with pytest-django's transactional_db (flushed afterwards).
 """
 
 import contextlib
+import logging
 import shutil
 
 import pytest
@@ -34,6 +35,16 @@ def database_file(path):
 
 def _is_sqlite() -> bool:
     return connections.settings["default"]["ENGINE"].endswith("sqlite3")
+
+
+@pytest.fixture
+def sim_settings(settings):
+    from tests.simulation.history import configure
+
+    logging.disable(logging.INFO)  # thousands of INFO lines per seed cost more than the seed
+    configure(settings)
+    yield settings
+    logging.disable(logging.NOTSET)
 
 
 @pytest.fixture(scope="session")

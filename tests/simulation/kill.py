@@ -31,8 +31,14 @@ class Trigger:
         self.done.wait(5)
 
 
-def run_killed(work, *, trigger: Trigger | None = None, after: float | None = None,
-               poll=None, limit: float = 10.0) -> bool:
+def run_killed(
+    work,
+    *,
+    trigger: Trigger | None = None,
+    after: float | None = None,
+    poll=None,
+    limit: float = 10.0,
+) -> bool:
     """Run `work` in a forked child; SIGKILL it when `trigger` fires, `poll()` turns true or
     `after` seconds passed. Returns whether it was killed (False: it finished first)."""
     adapter.close_connections()

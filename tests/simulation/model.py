@@ -152,7 +152,7 @@ def check(world: World, now: datetime) -> Outcome:
     by_id: dict[str, list[Mail]] = defaultdict(list)
     for mail in received:
         by_id[mail.message_id].append(mail)
-    for message_id, copies in by_id.items():
+    for copies in by_id.values():
         if len(copies) > 1:
             outcome.repeats += len(copies) - 1
             if len({c.raw for c in copies}) > 1:
@@ -178,9 +178,9 @@ def check(world: World, now: datetime) -> Outcome:
         for before, after in zip(mails, mails[1:], strict=False):
             if before.content() == after.content():
                 bad(f"{where}: duplicate {after.method} {after.subject!r}")
-            if not before.series and after.events and before.events:
-                if int(after.events[0]["sequence"]) < int(before.events[0]["sequence"]):
-                    bad(f"{where}: out of order (SEQUENCE went down)")
+            numbered = not before.series and after.events and before.events
+            if numbered and int(after.events[0]["sequence"]) < int(before.events[0]["sequence"]):
+                bad(f"{where}: out of order (SEQUENCE went down)")
         remote = lane_key.get(uid.rsplit("-", 1)[0])
         key = keys_of.get(remote)
         if key is not None:
@@ -220,8 +220,10 @@ def check(world: World, now: datetime) -> Outcome:
         for e, o in zip(wanted, has, strict=True):
             # A series tells its guests of moves only (time, building): by design a renamed
             # series or another room in the same building is no e-mail (MOVE_KEYS).
-            if (not series and o.summary != e.title) or e.location_name not in o.location or (
-                not series and e.location_text and e.location_text not in o.location
+            if (
+                (not series and o.summary != e.title)
+                or e.location_name not in o.location
+                or (not series and e.location_text and e.location_text not in o.location)
             ):
                 bad(
                     f"{guest}'s calendar shows {key} as {o.summary!r} at {o.location!r}, "

@@ -94,7 +94,13 @@ FAULTS = (
     (3, lambda rng: ("push", (rng.choice(("deliver", "deliver", "drop", "twice", "delay")),))),
     (2, lambda rng: ("flush_pushes", (rng.random() < 0.5,))),  # delayed ones, maybe reordered
     (2, lambda rng: ("poll", ())),
-    (2, lambda rng: ("api_error", (rng.choice((403, 429, 500, 503)), rng.randint(1, 6), rng.randint(0, 2)))),
+    (
+        2,
+        lambda rng: (
+            "api_error",
+            (rng.choice((403, 429, 500, 503)), rng.randint(1, 6), rng.randint(0, 2)),
+        ),
+    ),
     (1, lambda rng: ("api_timeout", (rng.randint(1, 2), rng.randint(0, 2)))),
     (2, lambda rng: ("cursor_gone", (rng.choice(("now", "mid-chain")),))),
     (2, lambda rng: ("smtp", (rng.choice(("refuse", "down", "back", "back")),))),
@@ -103,7 +109,13 @@ FAULTS = (
     (1, lambda rng: ("two_workers", ())),
     (1, lambda rng: ("claim_and_die", ())),
     (1, lambda rng: ("kill_sync", (rng.choice(("page", "random")), rng.randint(1, 3)))),
-    (3, lambda rng: ("kill_delivery", (rng.choice(("after_accept", "after_claim", "random")), rng.random() / 20))),
+    (
+        3,
+        lambda rng: (
+            "kill_delivery",
+            (rng.choice(("after_accept", "after_claim", "random")), rng.random() / 20),
+        ),
+    ),
 )
 
 

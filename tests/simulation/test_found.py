@@ -8,7 +8,7 @@ tests turn green, and then strict-xfail red, when they are fixed.
 import pytest
 
 from tests.simulation import model
-from tests.simulation.test_simulation import run_history, sim_settings  # noqa: F401
+from tests.simulation.history import run_history
 
 GUEST = "dee@partner.example"
 SERIES = ("create_series", ("e1", "Visit", 3, 11, 4, [GUEST], "Room 4.12", ()))

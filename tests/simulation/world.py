@@ -5,6 +5,7 @@ the company, how often each event was touched, how many workers were killed afte
 server had accepted a message (each may repeat that message once).
 """
 
+import contextlib
 import random
 import threading
 from collections import Counter
@@ -14,7 +15,7 @@ from django.db import connections
 
 from tests.simulation import adapter
 from tests.simulation.kill import Trigger, run_killed
-from tests.simulation.schedule import COLLEAGUE, OUTSIDE_GUEST, ROOM
+from tests.simulation.schedule import OUTSIDE_GUEST, ROOM
 
 BOB = "bob@acme.example"
 MARKER = "invite@portier.example"
@@ -88,7 +89,13 @@ class World:
 
     def do_create_series(self, key, title, day, hour, count, guests, location, extra) -> None:
         self._create(
-            key, title, day, hour, guests, location, extra,
+            key,
+            title,
+            day,
+            hour,
+            guests,
+            location,
+            extra,
             recurrence=[f"RRULE:FREQ=DAILY;COUNT={count}"],
         )
         self.events[key]["series"] = count
@@ -161,22 +168,19 @@ class World:
             return
         start = original + timedelta(hours=hours)
         self.touches[key] += 1
-        try:
+        # The occurrence may be cancelled already: then there is nothing to move.
+        with contextlib.suppress(KeyError, ValueError):
             self.fake.move_instance(
                 BOB, event["id"], original, start=start, end=start + timedelta(hours=1)
             )
-        except (KeyError, ValueError):
-            pass  # the occurrence was cancelled, or the series moved: nothing to move
 
     def do_cancel_occurrence(self, key, index) -> None:
         event, original = self._occurrence(key, index)
         if event is None:
             return
         self.touches[key] += 1
-        try:
+        with contextlib.suppress(KeyError, ValueError):
             self.fake.cancel_instance(BOB, event["id"], original)
-        except (KeyError, ValueError):
-            pass
 
     # -- notifications, syncs, workers -------------------------------------------------------
 
@@ -220,9 +224,11 @@ class World:
         if mode == "page":
             before = len(self.fake.requests)
             self.fake.latency = 0.03  # each page takes a while: the kill lands between pages
-            poll = lambda: sum(  # noqa: E731
-                1 for r in list(self.fake.requests)[before:] if r[1].endswith("/events")
-            ) > page
+
+            def poll() -> bool:
+                lists = [r for r in list(self.fake.requests)[before:] if r[1].endswith("/events")]
+                return len(lists) > page
+
             killed = run_killed(lambda: adapter.sync(self.calendar_id), poll=poll)
             self.fake.latency = 0
         else:
@@ -305,6 +311,9 @@ class World:
             due = adapter.next_due()
             if due is None and adapter.sending_count() == 0:
                 return
-            self.clock.shift(max(due - datetime.now(UTC), timedelta(0)) + timedelta(seconds=1)
-                             if due else timedelta(minutes=11))
+            self.clock.shift(
+                max(due - datetime.now(UTC), timedelta(0)) + timedelta(seconds=1)
+                if due
+                else timedelta(minutes=11)
+            )
         raise AssertionError("the outbox never drained")
