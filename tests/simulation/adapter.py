@@ -71,14 +71,23 @@ class OutboxRow:
     next_attempt_at: datetime
     message_id: str
     last_error: str
+    remote_id: str  # of the appointment's event, or of the series
 
 
 def outbox_rows() -> list[OutboxRow]:
+    rows = Notification.objects.select_related("appointment", "series").order_by("pk")
     return [
         OutboxRow(
-            r.pk, r.kind, r.status, r.recipient, r.next_attempt_at, r.message_id, r.last_error
+            r.pk,
+            r.kind,
+            r.status,
+            r.recipient,
+            r.next_attempt_at,
+            r.message_id,
+            r.last_error,
+            (r.series.remote_id if r.series else r.appointment.remote_id if r.appointment else ""),
         )
-        for r in Notification.objects.order_by("pk")
+        for r in rows
     ]
 
 

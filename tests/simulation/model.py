@@ -110,6 +110,15 @@ SERIES_ICS = "series-invitation-ics-is-the-bare-rule"
 # the lane were queued meanwhile, another e-mail (folded) under the same Message-ID.
 RECOMPOSED = "repeat-after-kill-is-composed-anew"
 REPEAT_DIFFERS = "repeat-after-kill-says-something-else"
+# Known bug: a row whose e-mail the server accepted, its worker killed before marking it, is
+# taken for never sent: a cancellation written meanwhile is skipped ("never invited").
+SENT_NOT_MARKED = "sent-unmarked-row-counts-as-never-sent"
+# Known bug: an appointment held for a wrong location code and then cancelled (event deleted
+# or unmarked) writes no cancellation for the guests invited before the hold.
+HELD_NO_CANCELLATION = "cancelled-while-held-no-cancellation"
+# Known bug: a guest removed while the event was unmarked, the event marked again before the
+# cancellation went out: the cancellation is skipped ("the guest is expected again").
+NOT_EXPECTED_AGAIN = "removed-guest-taken-for-expected-again"
 
 
 def _rule_not_dates(world: World, key: str, wanted: list, has: list) -> bool:
@@ -201,6 +210,23 @@ def check(world: World, now: datetime) -> Outcome:
     for (recipient, uid), entry in calendars(received).items():
         remote = lane_key.get(uid.rsplit("-", 1)[0], uid)
         shown[recipient, remote].extend(entry.occurrences(now))
+    rows = adapter.outbox_rows()
+    status = {row.message_id: row.status for row in rows}
+    expected_again = {
+        (row.recipient, row.remote_id)
+        for row in rows
+        if row.last_error.startswith("the guest is expected again")
+    }
+    unmarked_lanes = {
+        (m.recipient, lane_key.get(m.uid.rsplit("-", 1)[0], m.uid)): True
+        for m in received
+        if m.is_guest_mail and status.get(m.message_id) != "sent"
+    }
+    held_cancelled = {
+        a.series_remote_id or a.remote_id
+        for a in appointments
+        if a.status == "cancelled" and a.held_code
+    }
     for pair in sorted(set(want) | set(shown)):
         guest, key = pair
         if key in held_keys:
@@ -210,6 +236,15 @@ def check(world: World, now: datetime) -> Outcome:
         if [(e.start, e.end) for e in wanted] != [(o.start, o.end) for o in has]:
             if key in series_keys and _rule_not_dates(world, key, wanted, has):
                 outcome.known[SERIES_ICS] += 1
+                continue
+            if not wanted and unmarked_lanes.get(pair):
+                outcome.known[SENT_NOT_MARKED] += 1
+                continue
+            if not wanted and (guest, key) in expected_again:
+                outcome.known[NOT_EXPECTED_AGAIN] += 1
+                continue
+            if not wanted and key in held_cancelled:
+                outcome.known[HELD_NO_CANCELLATION] += 1
                 continue
             bad(
                 f"{guest}'s calendar shows {key} at {[o.start.isoformat() for o in has]}, "
