@@ -21,6 +21,7 @@ BOB = "bob@acme.example"
 MARKER = "invite@portier.example"
 OUTSIDER = "carl@outside.example"
 ZONE = "Europe/Berlin"
+WRONG_CODES = ("#MUX", "ZZQ9")  # of schedule.LOCATIONS: codes the company does not have
 
 
 def _day(days: int, hour: int) -> datetime:
@@ -39,6 +40,7 @@ class World:
         self.touches: Counter = Counter()
         self.kills = Counter()
         self.log: list[str] = []
+        self.ever_held: set[str] = set()  # event ids that once had a wrong location code
 
     # -- running ----------------------------------------------------------------------------
 
@@ -82,6 +84,8 @@ class World:
         )
         event["id"] = created["id"]
         self.events[key] = event
+        if location in WRONG_CODES:
+            self.ever_held.add(created["id"])
         self.ever_guests.update(guests)
 
     def do_create(self, key, title, day, hour, guests, location, extra) -> None:
@@ -128,6 +132,8 @@ class World:
     def do_relocate(self, key, location) -> None:
         if key in self.events:
             self.events[key]["location"] = location
+            if location in WRONG_CODES:
+                self.ever_held.add(self.events[key]["id"])
             self._update(key, location=location)
 
     def _set_people(self, key: str, change) -> None:
