@@ -111,7 +111,8 @@ SERIES_ICS = "series-invitation-ics-is-the-bare-rule"
 RECOMPOSED = "repeat-after-kill-is-composed-anew"
 REPEAT_DIFFERS = "repeat-after-kill-says-something-else"
 # Known bug: a row whose e-mail the server accepted, its worker killed before marking it, is
-# taken for never sent: a cancellation written meanwhile is skipped ("never invited").
+# taken for never sent: a cancellation written meanwhile is skipped ("never invited"), an
+# update back to what the guest had before is skipped ("nothing the guest sees changed").
 SENT_NOT_MARKED = "sent-unmarked-row-counts-as-never-sent"
 # Known bug: an appointment held for a wrong location code and then cancelled (event deleted
 # or unmarked) writes no cancellation for the guests invited before the hold.
@@ -254,7 +255,7 @@ def check(world: World, now: datetime) -> Outcome:
             if key in series_keys and _rule_not_dates(world, key, wanted, has):
                 outcome.known[SERIES_ICS] += 1
                 continue
-            if not wanted and unmarked_lanes.get(pair):
+            if unmarked_lanes.get(pair):
                 outcome.known[SENT_NOT_MARKED] += 1
                 continue
             if not wanted and (guest, key) in expected_again:

@@ -17,8 +17,8 @@ from tests.simulation.history import replay, run_history
 
 
 def _seeds() -> list[int]:
-    if os.environ.get("PORTIER_SIM_SEED"):
-        return [int(os.environ["PORTIER_SIM_SEED"])]
+    if os.environ.get("PORTIER_SIM_SEED"):  # one seed, or several: 12,345
+        return [int(seed) for seed in os.environ["PORTIER_SIM_SEED"].split(",")]
     first = int(os.environ.get("PORTIER_SIM_FIRST", "0"))
     return list(range(first, first + int(os.environ.get("PORTIER_SIM_SEEDS", "200"))))
 
