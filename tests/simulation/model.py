@@ -230,7 +230,8 @@ def check(world: World, now: datetime) -> Outcome:
         for row in rows
         if row.last_error.startswith("the guest is expected again")
     }
-    already_invited = {
+    # Marked again before the cancellation went out: one of these skips shows it.
+    revived = expected_again | {
         (row.recipient, row.remote_id)
         for row in rows
         if row.last_error.startswith("already invited")
@@ -261,7 +262,7 @@ def check(world: World, now: datetime) -> Outcome:
             if not wanted and (guest, key) in expected_again:
                 outcome.known[NOT_EXPECTED_AGAIN] += 1
                 continue
-            if wanted and (guest, key) in already_invited:
+            if wanted and (guest, key) in revived:
                 outcome.known[REVIVED_CHANGES_LOST] += 1
                 continue
             if key in world.ever_held or any(e.item_id in world.ever_held for e in wanted):
@@ -284,7 +285,10 @@ def check(world: World, now: datetime) -> Outcome:
                 or e.location_name not in o.location
                 or (not series and e.location_text and e.location_text not in o.location)
             ):
-                if key in world.ever_held or (guest, key) in already_invited:
+                if (guest, key) in revived:
+                    outcome.known[REVIVED_CHANGES_LOST] += 1
+                    break
+                if key in world.ever_held:
                     outcome.known[HELD_CHANGES_LOST] += 1
                     break
                 bad(
