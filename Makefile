@@ -7,7 +7,7 @@ STAMP_TEST := $(VENV)/.installed-test
 # Errors only: a first `make run` shows Portier's own lines, not pip's chatter.
 PIP := $(BIN)/python -m pip --quiet --quiet --disable-pip-version-check
 
-.PHONY: run test screenshots lint format messages clean vendor-js vendor-axe
+.PHONY: run test soak screenshots lint format messages clean vendor-js vendor-axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ run: $(STAMP_RUN) messages
 test: $(STAMP_TEST) messages
 	tools/ensure-chromium
 	PORTIER_DATA_DIR=$(CURDIR)/data/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fault simulation over more seeds than CI's 200 (docs/reliability.md): seeds FIRST to
+# FIRST+SEEDS-1, by default the 2,000 after CI's. A failure prints its seed and a replay command.
+SEEDS ?= 2000
+FIRST ?= 200
+soak: $(STAMP_TEST) messages
+	PORTIER_SIM_SEEDS=$(SEEDS) PORTIER_SIM_FIRST=$(FIRST) PORTIER_DATA_DIR=$(CURDIR)/data/test \
+		$(BIN)/python -m pytest tests/simulation/test_simulation.py -q -p no:logging $(PYTEST_ARGS)
 
 # The README's screenshots, taken by the sandbox story's browser test, and every key page at
 # 1280 and 390 px in English and German (docs/screenshots/pages/), taken by the every-page test.

@@ -25,10 +25,10 @@ def main() -> None:
 
     from django.conf import settings
     from django.db import connection as db
-    from portier.outbox.delivery import deliver_due
 
     from portier.companies.services import create_company
     from portier.locations.services import create_location
+    from portier.outbox.delivery import deliver_due
     from portier.sources.google.simulator import FakeGoogle
     from portier.sync.tasks import run_sync
     from portier.testing.fakes.smtp import SmtpSink

@@ -4,6 +4,9 @@ sink = SmtpSink().start()
 sink.refuse("nobody@example.org")      # 550 at RCPT TO
 sink.fail_temporarily(451)             # 451 (or 421) at MAIL FROM until .recover()
 sink.stop(); ...; sink.start()         # down for a while, back on the same port
+sink.on_mail_from = callback           # called at MAIL FROM (a sender is about to send)
+sink.on_accepted = callback            # called with each message kept, before the client
+                                       # hears "250" (a sender killed here repeats it)
 sink.messages                          # parsed with email.policy.default
 """
 
@@ -25,6 +28,7 @@ class Received:
     mail_from: str
     rcpt_tos: tuple[str, ...]
     message: EmailMessage
+    raw: bytes = b""  # as it came over the wire, to tell a byte-identical repeat
 
 
 class _Handler:
@@ -33,6 +37,8 @@ class _Handler:
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         self.sink.connections.add(id(session))
+        if self.sink.on_mail_from is not None:
+            self.sink.on_mail_from()
         if self.sink.temporary_code:
             code = self.sink.temporary_code
             return f"{code} 4.3.0 Try again later"
@@ -51,7 +57,10 @@ class _Handler:
             await asyncio.sleep(self.sink.data_delay)  # a slow server: a batch takes a while
         raw = envelope.original_content or envelope.content
         message = email.message_from_bytes(raw, policy=email.policy.default)
-        self.sink._store(Received(envelope.mail_from, tuple(envelope.rcpt_tos), message))
+        received = Received(envelope.mail_from, tuple(envelope.rcpt_tos), message, bytes(raw))
+        self.sink._store(received)
+        if self.sink.on_accepted is not None:
+            self.sink.on_accepted(received)
         return "250 Message accepted for delivery"
 
 
@@ -64,6 +73,8 @@ class SmtpSink:
         self.temporary_code: int | None = None
         self.data_delay = 0.0  # seconds the server takes to accept each message
         self.connections: set[int] = set()  # SMTP sessions that sent MAIL FROM
+        self.on_mail_from = None  # callables: hooks for a test that kills a sender
+        self.on_accepted = None
         self._controller: Controller | None = None
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)

@@ -95,6 +95,7 @@ class Fault:
     message: str | None
     path_prefix: str
     skip: int = 0  # let this many matching requests through first
+    hang: float = 0.0  # status 0: no answer; wait this long, then drop the connection
 
     def error_body(self, path: str) -> dict:
         if path.startswith(API_PREFIX):
@@ -131,6 +132,7 @@ class Faults:
         self._queue: list[Fault] = []
         self._delays: list[Delay] = []
         self.latency = 0.0
+        self._release = threading.Event()  # set: hung requests give up waiting at once
 
     def delay(self, seconds: float, path_prefix: str = API_PREFIX) -> Delay:
         delay = Delay(path_prefix, seconds)
@@ -155,9 +157,16 @@ class Faults:
         message: str | None = None,
         path_prefix: str = API_PREFIX,
         skip: int = 0,
+        hang: float = 0.0,
     ) -> None:
         with self._lock:
-            self._queue.append(Fault(n, status, reason, message, path_prefix, skip))
+            if hang:
+                self._release.clear()
+            self._queue.append(Fault(n, status, reason, message, path_prefix, skip, hang))
+
+    def wait_hung(self, seconds: float) -> None:
+        """A timed-out request: no answer for ``seconds`` (or until ``clear()``)."""
+        self._release.wait(seconds)
 
     def take(self, path: str) -> Fault | None:
         """The fault this request must fail with, if any (counts it as used)."""
@@ -173,6 +182,10 @@ class Faults:
                     return fault
         return None
 
+    def release(self) -> None:
+        """Hung requests give up waiting now (their connections drop)."""
+        self._release.set()
+
     def clear(self) -> None:
         with self._lock:
             self._queue.clear()
@@ -180,3 +193,4 @@ class Faults:
                 delay.release()
             self._delays.clear()
             self.latency = 0.0
+            self._release.set()

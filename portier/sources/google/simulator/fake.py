@@ -268,6 +268,13 @@ class FakeGoogle:
         returned Delay is released); ``Delay.arrived`` tells when it is in flight."""
         return self.faults.delay(seconds, path_prefix)
 
+    def hang_next(
+        self, n: int = 1, seconds: float = 1.0, *, path_prefix: str = "/calendar/v3/", skip: int = 0
+    ) -> None:
+        """The next ``n`` requests under ``path_prefix`` (after ``skip`` that pass) time out:
+        no answer for ``seconds`` (or until ``faults.clear()``), then the connection drops."""
+        self.faults.add(n, 0, path_prefix=path_prefix, skip=skip, hang=seconds)
+
     @property
     def latency(self) -> float:
         return self.faults.latency

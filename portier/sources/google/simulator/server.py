@@ -154,6 +154,13 @@ class Handler(BaseHTTPRequestHandler):
         if delay is not None:
             delay.wait()
         fault = fake.faults.take(path)
+        if fault is not None and fault.status == 0:
+            # A timeout as the client meets it: no answer, then the connection is gone.
+            fake.faults.wait_hung(fault.hang)
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         if fault is not None:
             self._json(fault.status, fault.error_body(path))
             return

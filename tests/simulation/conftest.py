@@ -1,0 +1,82 @@
+"""A database of its own for each simulated history, shared by threads and child processes.
+
+The unit tests' SQLite database lives in memory, which a forked worker cannot share; a
+simulation kills workers for real, so each seed gets a copy of one migrated SQLite file (a
+copy costs milliseconds, a flush far more). On PostgreSQL the test database is shared anyway:
+the seed runs in it with pytest-django's transactional_db (flushed afterwards).
+"""
+
+import contextlib
+import logging
+import shutil
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+
+
+@contextlib.contextmanager
+def database_file(path):
+    """Every connection opened meanwhile (any thread, any forked child) opens `path`."""
+    original = connections["default"]
+    settings_dict = connections.settings["default"]
+    ours = {**settings_dict, "NAME": str(path)}
+    ours["TEST"] = {**settings_dict.get("TEST", {}), "NAME": str(path)}
+    connections.settings["default"] = ours
+    wrapper = type(original)(ours, "default")
+    connections["default"] = wrapper
+    try:
+        yield
+    finally:
+        connections.close_all()
+        connections["default"] = original
+        connections.settings["default"] = settings_dict
+
+
+def _is_sqlite() -> bool:
+    return connections.settings["default"]["ENGINE"].endswith("sqlite3")
+
+
+@pytest.fixture
+def sim_settings(settings):
+    from tests.simulation.history import configure
+
+    logging.disable(logging.INFO)  # thousands of INFO lines per seed cost more than the seed
+    configure(settings)
+    yield settings
+    logging.disable(logging.NOTSET)
+
+
+@pytest.fixture(scope="session")
+def sim_template(django_db_blocker, tmp_path_factory):
+    """One migrated SQLite file that every seed copies."""
+    if not _is_sqlite():
+        return None
+    path = tmp_path_factory.mktemp("simulation") / "template.sqlite3"
+    with django_db_blocker.unblock(), database_file(path):
+        call_command("migrate", verbosity=0, interactive=False)
+    return path
+
+
+@pytest.fixture
+def sim_db(request, sim_template, django_db_blocker, tmp_path):
+    if sim_template is None:
+        request.getfixturevalue("transactional_db")
+        yield
+        return
+    path = tmp_path / "portier.sqlite3"
+    shutil.copyfile(sim_template, path)
+    with django_db_blocker.unblock(), database_file(path):
+        yield path
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.simulation.test_simulation import TOTALS
+
+    if TOTALS["seeds"]:
+        rate = TOTALS["seeds"] / TOTALS["seconds"]
+        lines = [f"{k}: {v:.0f}" for k, v in sorted(TOTALS.items()) if k != "seconds"]
+        terminalreporter.write_line(
+            f"simulation: {TOTALS['seconds']:.1f} s in histories, {rate:.2f} seeds/s; "
+            + ", ".join(lines)
+        )

@@ -1,0 +1,51 @@
+"""The fault simulation: seeded random histories of Bob's calendar with everything that can go
+wrong, then the invariants of tests/simulation/model.py. See docs/reliability.md.
+
+    PORTIER_SIM_SEEDS=200     how many seeds (default 200; `make soak SEEDS=N`)
+    PORTIER_SIM_FIRST=0       the first seed
+    PORTIER_SIM_SEED=1234     run this one seed only (the replay a failure prints)
+"""
+
+import os
+import sys
+import time
+from collections import Counter
+
+import pytest
+
+from tests.simulation.history import replay, run_history
+
+
+def _seeds() -> list[int]:
+    if os.environ.get("PORTIER_SIM_SEED"):  # one seed, or several: 12,345
+        return [int(seed) for seed in os.environ["PORTIER_SIM_SEED"].split(",")]
+    first = int(os.environ.get("PORTIER_SIM_FIRST", "0"))
+    return list(range(first, first + int(os.environ.get("PORTIER_SIM_SEEDS", "200"))))
+
+
+# Totals over the run, printed at the end (conftest.pytest_terminal_summary).
+TOTALS: Counter = Counter()
+
+
+@pytest.mark.parametrize("seed", _seeds())
+def test_history(seed, sim_db, sim_settings):
+    started = time.monotonic()
+    world, outcome = run_history(seed, sim_settings)
+    TOTALS.update(
+        seeds=1,
+        seconds=time.monotonic() - started,
+        mails=outcome.mails,
+        repeats=outcome.repeats,
+        steps=len(world.log),
+        **{f"killed {k}": v for k, v in world.kills.items()},
+        **{f"known: {k}": v for k, v in outcome.known.items()},
+    )
+    if outcome.violations:
+        steps = "\n  ".join(world.log)
+        sys.stderr.write(f"\nseed {seed} history:\n  {steps}\n")
+        pytest.fail(
+            f"seed {seed}: {len(outcome.violations)} invariants broken:\n  "
+            + "\n  ".join(outcome.violations[:12])
+            + f"\nreplay: {replay(seed)}",
+            pytrace=False,
+        )
