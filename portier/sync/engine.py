@@ -22,7 +22,7 @@ from portier.integrations.services import provider_for, record_provider_error, s
 from portier.sources.base import CalendarClient, CursorExpired, ProviderError
 from portier.sync.context import context_for, fetch_rules, horizon_end
 from portier.sync.lease import Lease, LeaseLost
-from portier.sync.links import apply_event, withdraw_link
+from portier.sync.links import apply_event, withdraw_link, worth_applying
 from portier.sync.models import SyncedEvent
 from portier.visits.reconcile import Context
 
@@ -78,9 +78,9 @@ def sync_calendar(calendar_id: int, *, lease: Lease | None = None) -> SyncResult
                 with transaction.atomic():
                     if lease is not None:
                         lease.renew()  # in the page's transaction: lost lease, nothing written
-                    for event in changes.events:
+                    for event in worth_applying(calendar, changes.events):
                         apply_event(calendar, event, now=started, context=context)
-                        seen.add(event.remote_id)
+                    seen.update(event.remote_id for event in changes.events)
                     result.events += len(changes.events)
                     if not changes.next_page:
                         if changes.full_resync:

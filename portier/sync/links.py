@@ -12,7 +12,7 @@ from portier.sync.context import context_for
 from portier.sync.models import Action, SyncedEvent
 from portier.visits.models import Appointment
 from portier.visits.reconcile import Context, Known, Outcome, Reason, Verdict, reconcile
-from portier.visits.remote_events import start_instant
+from portier.visits.remote_events import is_marked, start_instant
 
 CODES = {
     Reason.EVENT_DELETED: reasons.EVENT_DELETED,
@@ -22,6 +22,26 @@ CODES = {
     Reason.IN_THE_PAST: reasons.IN_THE_PAST,
     Reason.NO_OUTSIDE_GUESTS: reasons.NO_OUTSIDE_GUESTS,
 }
+
+
+def worth_applying(calendar: Calendar, events: list[RemoteEvent]) -> list[RemoteEvent]:
+    """The page's events less those that cannot change anything: unmarked, not deleted, and
+    never marked here (no link). Most of a calendar is such events; one query for the page
+    instead of a locking SELECT each (bench/sync_throughput.py: 37 of 97 s at 10 % marked)."""
+    linked = set(
+        SyncedEvent.objects.filter(
+            calendar=calendar, remote_id__in=[event.remote_id for event in events]
+        ).values_list("remote_id", flat=True)
+    )
+    return [
+        event
+        for event in events
+        if event.problem
+        or event.is_cancelled
+        or event.is_series_deletion
+        or is_marked(event)
+        or event.remote_id in linked
+    ]
 
 
 def apply_event(

@@ -63,3 +63,23 @@ def test_a_push_after_the_sync_started_waits_for_the_next(google_fake, bob_calen
     run_sync(bob_calendar.pk)
     calendar = Calendar.objects.get(pk=bob_calendar.pk)
     assert calendar.push_received_at == later and calendar.push_lag_seconds is None
+
+
+def test_unmarked_events_cost_no_query_each(google_fake, bob_calendar, sync):
+    """Most of a calendar carries no marker: such an event, never marked here, is passed over
+    with one query for the whole page, not a locking SELECT each (docs/performance.md §2)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_a_full_sync_of(n):
+        for i in range(n):
+            start = soon(days=1 + i % 20)
+            google_fake.create_event(
+                BOB, summary=f"Team {i}", start=start, end=start + timedelta(hours=1)
+            )
+        google_fake.invalidate_sync_tokens(BOB)
+        with CaptureQueriesContext(connection) as captured:
+            sync(bob_calendar)
+        return len(captured)
+
+    assert queries_for_a_full_sync_of(10) == queries_for_a_full_sync_of(40)
