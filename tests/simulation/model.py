@@ -27,7 +27,6 @@ from django.db import connections
 from portier.companies.models import Company
 from portier.locations.codes import without_code
 from portier.locations.placement import resolve_location
-from portier.sources.google.simulator.sync import list_events
 from tests.simulation import adapter
 from tests.simulation.guests import Mail, calendars, distinct, parse
 from tests.simulation.world import BOB, MARKER, World
@@ -60,8 +59,7 @@ def _when(value: dict) -> datetime:
 
 
 def final_calendar(world: World, now: datetime) -> list[Expected]:
-    query = {"singleEvents": ["true"], "timeMin": [now.isoformat()], "maxResults": ["2500"]}
-    items = list_events(world.fake.store, world.fake.tokens, BOB, BOB, query)["items"]
+    items = world.driver.final_items(now)
     company = Company.objects.get(slug="acme")
     expected = []
     for item in items:
