@@ -13,7 +13,6 @@ from tests.simulation.drivers import DRIVERS
 from tests.simulation.schedule import schedule
 from tests.simulation.world import BOB, MARKER, World
 
-
 TESTS = {"google": "test_history", "microsoft": "test_microsoft_histories"}
 
 
