@@ -112,6 +112,12 @@ REPEAT_DIFFERS = "repeat-after-kill-says-something-else"
 # retry of an e-mail the server accepted, its worker killed before marking it, carries a higher
 # SEQUENCE when the event changed meanwhile: same Message-ID, other bytes.
 REPEAT_SEQUENCE = "repeat-after-kill-has-a-later-sequence"
+# Known bug (test_found.py; Microsoft seed 309): a sync killed between delta pages
+# has committed the first pages' appointments but not the cursor; the next sync replays from
+# the old delta token, whose state never held an event created since: deleted meanwhile, the
+# event is reported neither as new nor as removed, and its appointment stays active (Google's
+# incremental listing reports deletions of events it never sent: there the replay is harmless).
+REPLAY_MISSES_DELETION = "microsoft-replay-misses-a-deletion"
 # Known bug: a row whose e-mail the server accepted, its worker killed before marking it, is
 # taken for never sent: a cancellation written meanwhile is skipped ("never invited"), an
 # update back to what the guest had before is skipped ("nothing the guest sees changed").
@@ -175,6 +181,8 @@ def check(world: World, now: datetime) -> Outcome:
     lane_key = _lane_keys(appointments)
     keys_of = {e["id"]: k for k, e in world.events.items()}
     counts = {k: max(e["series"], 1) for k, e in world.events.items()}
+
+    lost = world.driver.deleted_ids() if outcome.kills else set()
 
     # 1. repeats of one Message-ID: byte-identical, and only after a kill.
     by_id: dict[str, list[Mail]] = defaultdict(list)
@@ -276,6 +284,9 @@ def check(world: World, now: datetime) -> Outcome:
             if key in world.ever_held or any(e.item_id in world.ever_held for e in wanted):
                 outcome.known[HELD_CHANGES_LOST] += 1
                 continue
+            if not wanted and key in lost:
+                outcome.known[REPLAY_MISSES_DELETION] += 1
+                continue
             if not wanted and key in held_cancelled:
                 outcome.known[HELD_NO_CANCELLATION] += 1
                 continue
@@ -309,6 +320,9 @@ def check(world: World, now: datetime) -> Outcome:
     expected_ids = {e.item_id: e for e in expected}
     for a in appointments:
         if a.status == "active" and a.ends_at > now and a.remote_id not in expected_ids:
+            if a.remote_id.partition("_")[0] in lost:
+                outcome.known[REPLAY_MISSES_DELETION] += 1
+                continue
             bad(f"appointment {a.pk} ({a.title}) is active, its event is not marked any more")
     for item_id, e in expected_ids.items():
         a = by_remote.get(item_id)
