@@ -75,7 +75,7 @@ def test_a_repeat_after_a_kill_says_the_same(sim_db, sim_settings):
 )
 @pytest.mark.parametrize("source", ["microsoft", "google"])
 def test_a_repeat_after_a_kill_keeps_its_sequence(sim_db, sim_settings, source):
-    """Found by the Microsoft histories (seed 135; Google's seeds 135 and 137 too)."""
+    """Found by the Microsoft histories (seeds 135, 406, 414; Google's 135 and 137 too)."""
     steps = [
         ("create", ("e1", "Visit", 3, 11, [GUEST, "ben@guest.example"], "", ())),
         ("poll", ()),
