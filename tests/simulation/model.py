@@ -107,10 +107,10 @@ SERIES_ICS = "series-invitation-ics-is-the-bare-rule"
 # again; when more rows of the lane were queued meanwhile, it is planned anew and folds them:
 # another e-mail under the same Message-ID. (A repeat that says the same is byte-identical.)
 REPEAT_DIFFERS = "repeat-after-kill-says-something-else"
-# Known bug (test_found.py; Microsoft seeds 135, 406, 414, Google 135 and 137): the .ics SEQUENCE is the
-# appointment's version when the e-mail is composed (invitations/ics.py), not the row's: the
-# retry of an e-mail the server accepted, its worker killed before marking it, carries a higher
-# SEQUENCE when the event changed meanwhile: same Message-ID, other bytes.
+# Known bug (test_found.py; Microsoft seeds 135, 406, 414, Google 135 and 137): the .ics
+# SEQUENCE is the appointment's version when the e-mail is composed (invitations/ics.py), not
+# the row's: the retry of an e-mail the server accepted, its worker killed before marking it,
+# carries a higher SEQUENCE when the event changed meanwhile: same Message-ID, other bytes.
 REPEAT_SEQUENCE = "repeat-after-kill-has-a-later-sequence"
 # Known bug (test_found.py; Microsoft seed 309): a sync killed between delta pages
 # has committed the first pages' appointments but not the cursor; the next sync replays from
