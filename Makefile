@@ -35,11 +35,12 @@ test: $(STAMP_TEST) messages
 	PORTIER_DATA_DIR=$(CURDIR)/data/test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The fault simulation over more seeds than CI's 200 (docs/reliability.md): seeds FIRST to
-# FIRST+SEEDS-1, by default the 2,000 after CI's. A failure prints its seed and a replay command.
+# FIRST+SEEDS-1 for each source (Google, Microsoft), by default the 2,000 after CI's. A failure
+# prints its seed, its source and a replay command.
 SEEDS ?= 2000
 FIRST ?= 200
 soak: $(STAMP_TEST) messages
-	PORTIER_SIM_SEEDS=$(SEEDS) PORTIER_SIM_FIRST=$(FIRST) PORTIER_DATA_DIR=$(CURDIR)/data/test \
+	PORTIER_SIM_SEEDS=$(SEEDS) PORTIER_SIM_MS_SEEDS=$(SEEDS) PORTIER_SIM_FIRST=$(FIRST) PORTIER_DATA_DIR=$(CURDIR)/data/test \
 		$(BIN)/python -m pytest tests/simulation/test_simulation.py -q -p no:logging $(PYTEST_ARGS)
 
 # The README's screenshots, taken by the sandbox story's browser test, and every key page at

@@ -73,10 +73,12 @@ def sim_db(request, sim_template, django_db_blocker, tmp_path):
 def pytest_terminal_summary(terminalreporter):
     from tests.simulation.test_simulation import TOTALS
 
-    if TOTALS["seeds"]:
-        rate = TOTALS["seeds"] / TOTALS["seconds"]
-        lines = [f"{k}: {v:.0f}" for k, v in sorted(TOTALS.items()) if k != "seconds"]
+    for source, totals in TOTALS.items():
+        if not totals["seeds"]:
+            continue
+        rate = totals["seeds"] / totals["seconds"]
+        lines = [f"{k}: {v:.0f}" for k, v in sorted(totals.items()) if k != "seconds"]
         terminalreporter.write_line(
-            f"simulation: {TOTALS['seconds']:.1f} s in histories, {rate:.2f} seeds/s; "
-            + ", ".join(lines)
+            f"simulation ({source}): {totals['seconds']:.1f} s in histories, "
+            f"{rate:.2f} seeds/s; " + ", ".join(lines)
         )

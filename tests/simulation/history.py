@@ -6,20 +6,20 @@ from datetime import UTC, datetime
 import time_machine
 
 from portier.companies.models import Role
-from portier.sources.google.simulator import FakeGoogle
 from portier.testing.factories import CompanyFactory, LocationFactory, make_member
 from portier.testing.fakes.smtp import SmtpSink
-from portier.testing.fixtures import point_settings_at
-from portier.testing.google import connect_google
 from tests.simulation import model
+from tests.simulation.drivers import DRIVERS
 from tests.simulation.schedule import schedule
 from tests.simulation.world import BOB, MARKER, World
 
+TESTS = {"google": "test_history", "microsoft": "test_microsoft_histories"}
 
-def replay(seed: int) -> str:
+
+def replay(seed: int, source: str = "google") -> str:
     return (
-        f"PORTIER_SIM_SEED={seed} PORTIER_DATA_DIR=$PWD/data/test "
-        ".venv/bin/python -m pytest tests/simulation/test_simulation.py -q"
+        f"PORTIER_SIM_SEED={seed} PORTIER_DATA_DIR=$PWD/data/test .venv/bin/python -m pytest "
+        f"tests/simulation/test_simulation.py::{TESTS[source]} -q"
     )
 
 
@@ -38,37 +38,37 @@ def configure(settings):
     return settings
 
 
-def build_world(seed: int, settings) -> World:
+def build_world(seed: int, settings, source: str = "google") -> World:
     acme = CompanyFactory(name="Acme", slug="acme", internal_domains=["acme.example"])
     hq = LocationFactory(company=acme, name="Acme HQ", code="ANHQ")
     LocationFactory(company=acme, name="Acme Munich", code="MUC")
     bob = make_member(acme, email=BOB, name="Bob", role=Role.HOST, primary_location=hq)
     make_member(acme, email="alice@acme.example", name="Alice", role=Role.HOST)
-    fake = FakeGoogle().start()
-    point_settings_at(settings, fake)
+    driver = DRIVERS[source](settings)
     sink = SmtpSink().start()
     settings.EMAIL_HOST, settings.EMAIL_PORT = sink.host, sink.port
-    fake.add_account(BOB, name="Bob", time_zone="Europe/Berlin")
-    connection = connect_google(bob, fake, BOB)
+    connection = driver.connect(bob)
     calendar = connection.calendars.get(is_primary=True)
     return World(
-        fake=fake, sink=sink, calendar_id=calendar.pk, clock=None, settings=settings, seed=seed
+        driver=driver, sink=sink, calendar_id=calendar.pk, clock=None, settings=settings, seed=seed
     )
 
 
-def run_history(seed: int, settings, steps=None) -> tuple[World, model.Outcome]:
+def run_history(
+    seed: int, settings, steps=None, source: str = "google"
+) -> tuple[World, model.Outcome]:
     """Carry out the seed's schedule (or the given steps), settle, check."""
     traveller = time_machine.travel(datetime.now(UTC), tick=True)
     clock = traveller.start()
     world = None
     try:
-        world = build_world(seed, settings)
+        world = build_world(seed, settings, source)
         world.clock = clock
         world.run(schedule(seed) if steps is None else steps)
         world.settle()
         return world, model.check(world, datetime.now(UTC))
     finally:
         if world is not None:
-            world.fake.stop()
+            world.driver.stop()
             world.sink.stop()
         traveller.stop()

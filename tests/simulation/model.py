@@ -27,7 +27,6 @@ from django.db import connections
 from portier.companies.models import Company
 from portier.locations.codes import without_code
 from portier.locations.placement import resolve_location
-from portier.sources.google.simulator.sync import list_events
 from tests.simulation import adapter
 from tests.simulation.guests import Mail, calendars, distinct, parse
 from tests.simulation.world import BOB, MARKER, World
@@ -60,8 +59,7 @@ def _when(value: dict) -> datetime:
 
 
 def final_calendar(world: World, now: datetime) -> list[Expected]:
-    query = {"singleEvents": ["true"], "timeMin": [now.isoformat()], "maxResults": ["2500"]}
-    items = list_events(world.fake.store, world.fake.tokens, BOB, BOB, query)["items"]
+    items = world.driver.final_items(now)
     company = Company.objects.get(slug="acme")
     expected = []
     for item in items:
@@ -106,9 +104,20 @@ def final_calendar(world: World, now: datetime) -> list[Expected]:
 # times (and a rule with COUNT anchored later runs past the series' end).
 SERIES_ICS = "series-invitation-ics-is-the-bare-rule"
 # Known bug (test_found.py): a row sent by a worker killed before it could mark it is sent
-# again, planned anew: when more rows of the lane were queued meanwhile it folds them, or it
-# carries the appointment's newer SEQUENCE: other bytes under the same Message-ID.
+# again; when more rows of the lane were queued meanwhile, it is planned anew and folds them:
+# another e-mail under the same Message-ID. (A repeat that says the same is byte-identical.)
 REPEAT_DIFFERS = "repeat-after-kill-says-something-else"
+# Known bug (test_found.py; Microsoft seeds 135, 406, 414, Google 135 and 137): the .ics
+# SEQUENCE is the appointment's version when the e-mail is composed (invitations/ics.py), not
+# the row's: the retry of an e-mail the server accepted, its worker killed before marking it,
+# carries a higher SEQUENCE when the event changed meanwhile: same Message-ID, other bytes.
+REPEAT_SEQUENCE = "repeat-after-kill-has-a-later-sequence"
+# Known bug (test_found.py; Microsoft seed 309): a sync killed between delta pages
+# has committed the first pages' appointments but not the cursor; the next sync replays from
+# the old delta token, whose state never held an event created since: deleted meanwhile, the
+# event is reported neither as new nor as removed, and its appointment stays active (Google's
+# incremental listing reports deletions of events it never sent: there the replay is harmless).
+REPLAY_MISSES_DELETION = "microsoft-replay-misses-a-deletion"
 # Known bug: a row whose e-mail the server accepted, its worker killed before marking it, is
 # taken for never sent: a cancellation written meanwhile is skipped ("never invited"), an
 # update back to what the guest had before is skipped ("nothing the guest sees changed").
@@ -145,6 +154,10 @@ def _rule_not_dates(world: World, key: str, wanted: list, has: list) -> bool:
     return bool(guest - host) and guest - host <= grid and host - guest <= moved_from
 
 
+def _sequences(mail: Mail) -> tuple:
+    return tuple(sorted(int(e.get("sequence", 0)) for e in mail.events))
+
+
 def _stamp(start: datetime) -> str:
     return start.astimezone(UTC).strftime("_%Y%m%dT%H%M%SZ")
 
@@ -169,6 +182,8 @@ def check(world: World, now: datetime) -> Outcome:
     keys_of = {e["id"]: k for k, e in world.events.items()}
     counts = {k: max(e["series"], 1) for k, e in world.events.items()}
 
+    lost = world.driver.deleted_ids() if outcome.kills else set()
+
     # 1. repeats of one Message-ID: byte-identical, and only after a kill.
     by_id: dict[str, list[Mail]] = defaultdict(list)
     for mail in received:
@@ -176,10 +191,12 @@ def check(world: World, now: datetime) -> Outcome:
     for copies in by_id.values():
         if len(copies) > 1:
             outcome.repeats += len(copies) - 1
-            # The outbox composes a repeat from the row (Date, DTSTAMP, boundaries), but plans
-            # it anew: rows folded since, or a newer SEQUENCE (seed 135), change its bytes.
-            if len({c.raw for c in copies}) > 1:
+            if len({c.content() for c in copies}) > 1:
                 outcome.known[REPEAT_DIFFERS] += 1
+            elif len({_sequences(c) for c in copies}) > 1:
+                outcome.known[REPEAT_SEQUENCE] += 1
+            elif len({c.raw for c in copies}) > 1:  # fixed: the outbox composes from the row
+                bad(f"a repeat of {copies[0].message_id} is not byte-identical")
     if outcome.repeats > outcome.kills:
         bad(f"{outcome.repeats} repeated e-mails but only {outcome.kills} workers killed")
 
@@ -267,6 +284,9 @@ def check(world: World, now: datetime) -> Outcome:
             if key in world.ever_held or any(e.item_id in world.ever_held for e in wanted):
                 outcome.known[HELD_CHANGES_LOST] += 1
                 continue
+            if not wanted and key in lost:
+                outcome.known[REPLAY_MISSES_DELETION] += 1
+                continue
             if not wanted and key in held_cancelled:
                 outcome.known[HELD_NO_CANCELLATION] += 1
                 continue
@@ -300,6 +320,9 @@ def check(world: World, now: datetime) -> Outcome:
     expected_ids = {e.item_id: e for e in expected}
     for a in appointments:
         if a.status == "active" and a.ends_at > now and a.remote_id not in expected_ids:
+            if a.remote_id.partition("_")[0] in lost:
+                outcome.known[REPLAY_MISSES_DELETION] += 1
+                continue
             bad(f"appointment {a.pk} ({a.title}) is active, its event is not marked any more")
     for item_id, e in expected_ids.items():
         a = by_remote.get(item_id)

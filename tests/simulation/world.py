@@ -1,11 +1,11 @@
-"""Carries out a schedule: Bob's calendar on the Google fake, faults, workers, the clock.
+"""Carries out a schedule: Bob's calendar on a source's simulator (through its driver,
+drivers.py), faults, workers, the clock.
 
 What it records for the model: which addresses were ever guests of an event organized inside
 the company, how often each event was touched, how many workers were killed after the mail
 server had accepted a message (each may repeat that message once).
 """
 
-import contextlib
 import random
 import threading
 from collections import Counter
@@ -30,8 +30,8 @@ def _day(days: int, hour: int) -> datetime:
 
 
 class World:
-    def __init__(self, *, fake, sink, calendar_id: int, clock, settings, seed: int):
-        self.fake, self.sink, self.calendar_id = fake, sink, calendar_id
+    def __init__(self, *, driver, sink, calendar_id: int, clock, settings, seed: int):
+        self.driver, self.sink, self.calendar_id = driver, sink, calendar_id
         self.clock, self.settings = clock, settings
         self.rng = random.Random(seed ^ 0x5EED)  # for choices made while running
         self.events: dict[str, dict] = {}  # key -> what the host last set
@@ -62,57 +62,41 @@ class World:
         if event is None:
             return
         self.touches[key] += 1
-        self.fake.update_event(BOB, event["id"], **changes)
+        self.driver.update(event["id"], **changes)
 
     # -- host actions -----------------------------------------------------------------------
 
     def do_page_size(self, size: int) -> None:
-        self.settings.GOOGLE_PAGE_SIZE = size
+        self.driver.page_size(size)
 
-    def _create(self, key, title, day, hour, guests, location, extra, **more) -> None:
+    def _create(self, key, title, day, hour, guests, location, extra, count=0) -> None:
         event = {"guests": list(guests), "marked": True, "extra": list(extra)}
-        event.update(title=title, start=_day(day, hour), location=location, series=0)
-        created = self.fake.create_event(
-            BOB,
-            summary=title,
+        event.update(title=title, start=_day(day, hour), location=location, series=count)
+        event["id"] = self.driver.create(
+            title=title,
             start=event["start"],
-            end=event["start"] + timedelta(hours=1),
-            time_zone=ZONE,
+            zone=ZONE,
             location=location,
             attendees=self.attendees(event),
-            **more,
+            count=count,
         )
-        event["id"] = created["id"]
         self.events[key] = event
         if location in WRONG_CODES:
-            self.ever_held.add(created["id"])
+            self.ever_held.add(event["id"])
         self.ever_guests.update(guests)
 
     def do_create(self, key, title, day, hour, guests, location, extra) -> None:
         self._create(key, title, day, hour, guests, location, extra)
 
     def do_create_series(self, key, title, day, hour, count, guests, location, extra) -> None:
-        self._create(
-            key,
-            title,
-            day,
-            hour,
-            guests,
-            location,
-            extra,
-            recurrence=[f"RRULE:FREQ=DAILY;COUNT={count}"],
-        )
-        self.events[key]["series"] = count
+        self._create(key, title, day, hour, guests, location, extra, count)
 
     def do_create_outside(self, key, day, hour) -> None:
         """An invitation from outside with the marker on it: never Portier's to send."""
-        start = _day(day, hour)
-        self.fake.create_event(
-            BOB,
-            summary="Their meeting",
-            start=start,
-            end=start + timedelta(hours=1),
-            time_zone=ZONE,
+        self.driver.create(
+            title="Their meeting",
+            start=_day(day, hour),
+            zone=ZONE,
             organizer=OUTSIDER,
             attendees=[OUTSIDER, BOB, (OUTSIDE_GUEST, "Ola"), (MARKER, "Portier")],
         )
@@ -122,12 +106,12 @@ class World:
         if event is None:
             return
         event["start"] += timedelta(hours=hours)
-        self._update(key, start=event["start"], end=event["start"] + timedelta(hours=1))
+        self._update(key, start=event["start"])
 
     def do_retitle(self, key, title) -> None:
         if key in self.events:
             self.events[key]["title"] = title
-            self._update(key, summary=title)
+            self._update(key, title=title)
 
     def do_relocate(self, key, location) -> None:
         if key in self.events:
@@ -160,7 +144,7 @@ class World:
     def do_delete(self, key) -> None:
         event = self.events.pop(key, None)
         if event is not None:
-            self.fake.delete_event(BOB, event["id"])
+            self.driver.delete(event["id"])
 
     def _occurrence(self, key, index):
         event = self.events.get(key)
@@ -174,19 +158,14 @@ class World:
             return
         start = original + timedelta(hours=hours)
         self.touches[key] += 1
-        # The occurrence may be cancelled already: then there is nothing to move.
-        with contextlib.suppress(KeyError, ValueError):
-            self.fake.move_instance(
-                BOB, event["id"], original, start=start, end=start + timedelta(hours=1)
-            )
+        self.driver.move_occurrence(event["id"], original, start)
 
     def do_cancel_occurrence(self, key, index) -> None:
         event, original = self._occurrence(key, index)
         if event is None:
             return
         self.touches[key] += 1
-        with contextlib.suppress(KeyError, ValueError):
-            self.fake.cancel_instance(BOB, event["id"], original)
+        self.driver.cancel_occurrence(event["id"], original)
 
     # -- notifications, syncs, workers -------------------------------------------------------
 
@@ -228,15 +207,14 @@ class World:
     def do_kill_sync(self, mode, page) -> None:
         """A worker dies in the middle of a sync; its lease lapses ten minutes later."""
         if mode == "page":
-            before = len(self.fake.requests)
-            self.fake.latency = 0.03  # each page takes a while: the kill lands between pages
+            before = self.driver.listings()
+            self.driver.slow(0.03)  # each page takes a while: the kill lands between pages
 
             def poll() -> bool:
-                lists = [r for r in list(self.fake.requests)[before:] if r[1].endswith("/events")]
-                return len(lists) > page
+                return self.driver.listings() - before > page
 
             killed = run_killed(lambda: adapter.sync(self.calendar_id), poll=poll)
-            self.fake.latency = 0
+            self.driver.slow(0)
         else:
             killed = run_killed(lambda: adapter.sync(self.calendar_id), after=self.rng.random() / 5)
         if killed:
@@ -269,17 +247,13 @@ class World:
     # -- faults -----------------------------------------------------------------------------
 
     def do_api_error(self, status, n, skip) -> None:
-        reason = "rateLimitExceeded" if status == 403 else None
-        self.fake.fail_next(n, status=status, reason=reason, skip=skip)
+        self.driver.fail(status, n, skip)
 
     def do_api_timeout(self, n, skip) -> None:
-        self.fake.hang_next(n, seconds=0.2, skip=skip)
+        self.driver.hang(n, skip)
 
     def do_cursor_gone(self, when) -> None:
-        if when == "now":
-            self.fake.invalidate_sync_tokens(BOB)
-        else:  # the second page of the next incremental chain is answered 410
-            self.fake.fail_next(1, status=410, reason="fullSyncRequired", skip=1)
+        self.driver.cursor_gone(when)
 
     def do_smtp(self, what) -> None:
         if what == "refuse":
@@ -298,8 +272,7 @@ class World:
     def settle(self) -> None:
         """Faults off, the clock past every lease and stuck claim, then sync until quiet and
         deliver until nothing is due."""
-        self.fake.faults.clear()
-        self.fake.latency = 0
+        self.driver.calm()
         self.sink.recover()
         self.sink.start()
         self.sink.on_accepted = self.sink.on_mail_from = None
