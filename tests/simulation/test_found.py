@@ -126,11 +126,6 @@ def test_a_cancellation_follows_an_invitation_whose_worker_died_after_sending(si
     clean(outcome)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="invitations: an appointment held for a wrong location code, then cancelled (event "
-    "deleted), writes no cancellation for the guests invited before the hold",
-)
 def test_a_visit_cancelled_while_on_hold_is_cancelled_for_its_guests(sim_db, sim_settings):
     steps = [
         ("create", ("e1", "Visit", 3, 11, [GUEST], "", ())),
@@ -144,12 +139,6 @@ def test_a_visit_cancelled_while_on_hold_is_cancelled_for_its_guests(sim_db, sim
     clean(outcome)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="invitations/decisions.py _cancel_reason: a guest removed while the event was "
-    "unmarked, the event marked again before the cancellation went out; the row is skipped "
-    "('the guest is expected again') although the guest is no longer on the event",
-)
 def test_a_guest_removed_while_the_event_was_unmarked_gets_a_cancellation(sim_db, sim_settings):
     steps = [
         ("create", ("e1", "Visit", 3, 11, [GUEST, "ben@guest.example"], "", ())),
@@ -165,12 +154,6 @@ def test_a_guest_removed_while_the_event_was_unmarked_gets_a_cancellation(sim_db
     clean(outcome)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="invitations/services.py appointment_changed writes no rows while an appointment is "
-    "held, and its release invites (skipped: 'already invited') instead of updating: a change "
-    "made with the hold (here the time) never reaches guests invited before it",
-)
 def test_changes_made_during_a_hold_reach_the_guests_after_it(sim_db, sim_settings):
     steps = [
         ("create", ("e1", "Visit", 3, 11, [GUEST], "", ())),
@@ -185,12 +168,6 @@ def test_changes_made_during_a_hold_reach_the_guests_after_it(sim_db, sim_settin
     clean(outcome)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="invitations: unmarked (cancellation queued), moved and marked again before the "
-    "cancellation went out: the cancellation is skipped ('expected again'), the new "
-    "invitation too ('already invited'), and the move never reaches the guest",
-)
 def test_a_visit_marked_again_before_its_cancellation_went_out_tells_the_move(sim_db, sim_settings):
     steps = [
         ("create", ("e1", "Visit", 3, 11, [GUEST], "", ())),
