@@ -101,9 +101,9 @@ def final_calendar(world: World, now: datetime) -> list[Expected]:
     return expected
 
 
-# Known bug (tests/simulation/test_found.py): a series invitation's .ics is the bare rule from
-# the first upcoming date, so dates moved or cancelled before it went out show at their rule
-# times (and a rule with COUNT anchored later runs past the series' end).
+# Known bug, what is left of it: a series invitation's .ics is the rule (with the known dates'
+# moves and exclusions since the fix); dates cancelled before the first sync are unknown, so
+# they show, and a COUNT anchored later than the series' start runs past its end.
 SERIES_ICS = "series-invitation-ics-is-the-bare-rule"
 
 

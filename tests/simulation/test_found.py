@@ -19,12 +19,6 @@ def clean(outcome: model.Outcome) -> None:
     assert dict(outcome.known) == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="invitations/ics.py for_series: the series invitation's .ics is the bare rule from "
-    "the first upcoming date; a date moved before it went out shows at its rule time, and the "
-    "update for it is skipped ('not invited yet: the invitation will show the current state')",
-)
 def test_series_invitation_shows_a_date_moved_before_it_went_out(sim_db, sim_settings):
     steps = [SERIES, ("move_occurrence", ("e1", 2, 3)), ("poll", ())]
     _world, outcome = run_history(0, sim_settings, steps)

@@ -1,6 +1,8 @@
 """What the fault simulation found (docs/reliability.md), each at the unit level: a guest
 invited before a hold or an unmark-and-mark ends up with the host's final state."""
 
+from datetime import UTC, timedelta
+
 import pytest
 
 from portier.invitations.tests.helpers import (
@@ -73,3 +75,44 @@ def test_a_visit_marked_again_before_its_cancellation_went_out_tells_the_move(
     update_appointment(appointment=invited, timing=timing(future(days=6, hour=15)), reactivate=True)
     deliver_due()
     assert kinds_by_recipient(smtp_sink) == [(e, "Changed") for e in sorted(GUEST_EMAILS)]
+
+
+def test_series_invitation_shows_a_date_moved_before_it_went_out(
+    bob, acme_hq, smtp_sink, django_capture_on_commit_callbacks
+):
+    """Found as series-invitation-ics-is-the-bare-rule (seeds 3, 233, 2560): the .ics was the
+    bare rule, the moved date showed at its rule time."""
+    import icalendar
+
+    from portier.visits.models import Series
+    from portier.visits.services import create_appointment
+
+    series = Series.objects.create(
+        company=bob.company,
+        host=bob,
+        ical_uid="weekly@google.com",
+        title="Weekly sync",
+        rule="RRULE:FREQ=WEEKLY;COUNT=3",
+    )
+    rule_time = future(days=10, hour=9)
+    moved = rule_time + timedelta(hours=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        for week, start in enumerate([future(days=3, hour=9), rule_time, future(days=17, hour=9)]):
+            create_appointment(
+                company=bob.company,
+                host=bob,
+                location=acme_hq,
+                title="Weekly sync",
+                timing=timing(moved if week == 1 else start),
+                guests=GUESTS[:1],
+                source="google",
+                ical_uid=series.ical_uid,
+                instance_key=start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"),
+                series=series,
+            )
+    (message,) = smtp_sink.messages
+    _text, _html, ics, _images = parts(message)
+    master, exception = icalendar.Calendar.from_ical(ics).events
+    assert master["RRULE"]["COUNT"] == [3]
+    assert exception.decoded("RECURRENCE-ID") == rule_time
+    assert exception.decoded("DTSTART") == moved
