@@ -7,6 +7,7 @@ update, cancellation, series-invitation, series-cancellation.
 import base64
 import io
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email import encoders
 from email.mime.base import MIMEBase
 
@@ -131,6 +132,7 @@ def _ics(mail: Mail) -> tuple[bytes, str]:
             first=mail.appointment,
             occurrences=[a for a, _g in pairs],
             cancel=cancel,
+            dates=_series_dates(mail.series) if not cancel else None,
             **common,
         )
     elif mail.kind == "series-cancellation":
@@ -190,3 +192,20 @@ def build(mail: Mail, language: str) -> Message:
         inline_images=[(QR_CID, parts["qr_png"])] if parts["qr_png"] else [],
         attachments=[_calendar_part(data, method)],
     )
+
+
+def _series_dates(series) -> dict:
+    """{appointment pk: its first fingerprint (the rule's time)} of every date of the series."""
+    from portier.visits.models import AppointmentVersion
+
+    versions = AppointmentVersion.objects.filter(appointment__series=series, number=1)
+    keys = dict(series.occurrences.values_list("pk", "instance_key"))
+    dates = {}
+    for version in versions:
+        fp, key = dict(version.fingerprint), keys.get(version.appointment_id, "")
+        if len(key) == 16 and not fp["all_day"]:  # the date was moved before it was synced
+            start = datetime.strptime(key, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            length = datetime.fromisoformat(fp["ends_at"]) - datetime.fromisoformat(fp["starts_at"])
+            fp["starts_at"], fp["ends_at"] = start.isoformat(), (start + length).isoformat()
+        dates[version.appointment_id] = fp
+    return dates

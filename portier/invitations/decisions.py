@@ -117,8 +117,10 @@ def _cancel_reason(row, appointment, guest, now) -> str:
         return "the appointment is over"
     if not _sent_invited(row.lane, series_level=series is not None):
         return "never invited"
+    # Not off the appointment any more (marked again, added again): nothing to cancel. A guest
+    # removed meanwhile still is, whichever way the row was written.
     back = guest.removed_at is None and guest.kind == GuestKind.GUEST
-    if not appointment.is_cancelled and (not row.data.get("removed") or back):
+    if not appointment.is_cancelled and back:
         return "the guest is expected again"
     if series is not None and _series_cancellation_covers(row.lane, appointment):
         return "covered by the series cancellation"
@@ -143,7 +145,13 @@ def _plan_appointment(row, now) -> Plan | str:
         if reason := _occurrence_skip(appointment, guest, now):
             return reason
         if _sent_invited(row.lane, series_level=False):
-            return "already invited"
+            # Invited again while the guest still has the visit (marked again before the
+            # cancellation went out): they need what changed since, if anything.
+            reason, before = _update_reason(row, appointment, guest, now)
+            if reason:
+                return "already invited"
+            mail = Mail("update", appointment, guest, fp=fp, before=before)
+            return Plan(mail, language, sent_version=appointment.version)
         mail = Mail("invitation", appointment, guest, fp=fp)
         return Plan(mail, language, sent_version=appointment.version)
     if row.kind == Kind.UPDATE:
@@ -158,7 +166,8 @@ def _plan_appointment(row, now) -> Plan | str:
         return reason
     if series is not None:
         return _plan_cancelled_dates(row, appointment, guest, language, now)
-    mail = Mail("cancellation", appointment, guest, fp=fp, removed=bool(row.data.get("removed")))
+    removed = bool(row.data.get("removed")) or not appointment.is_cancelled
+    mail = Mail("cancellation", appointment, guest, fp=fp, removed=removed)
     return Plan(mail, language, sent_version=appointment.version)
 
 

@@ -142,9 +142,12 @@ def _rrules(rule: str) -> list:
     return found
 
 
-def for_series(*, series, first, occurrences, email, name, url, cancel, stamp=None) -> bytes:
+def for_series(
+    *, series, first, occurrences, email, name, url, cancel, stamp=None, dates=None
+) -> bytes:
     """The whole series: `first` (an appointment) anchors it; the calendar's RRULE when it
-    parses, else the known dates (appointments) as RDATE."""
+    parses (with `dates`, an invitation: as the guest's dates are now), else the known dates
+    (appointments) as RDATE."""
     cal = _calendar("CANCEL" if cancel else "REQUEST")
     zone = first.location.zone
     event = _event(
@@ -160,6 +163,8 @@ def for_series(*, series, first, occurrences, email, name, url, cancel, stamp=No
         stamp=stamp,
     )
     rrules = _rrules(series.rule)
+    if rrules and not cancel and dates is not None:
+        return _rule_with_dates(cal, event, rrules, first, occurrences, dates, zone)
     for rrule in rrules:
         event.add("rrule", rrule)
     if not rrules:
@@ -168,3 +173,57 @@ def for_series(*, series, first, occurrences, email, name, url, cancel, stamp=No
                 event.add("rdate", occurrence.starts_at.astimezone(zone))
     cal.add_component(event)
     return _finish(cal)
+
+
+def _start(fp: dict, zone):
+    if fp["all_day"] and fp.get("start_date"):
+        return date.fromisoformat(fp["start_date"])
+    return datetime.fromisoformat(fp["starts_at"]).astimezone(zone)
+
+
+def _rule_with_dates(cal, event, rrules, first, occurrences, dates, zone) -> bytes:
+    """The rule as the guest's dates are now: anchored at the first date's rule time (a COUNT
+    less the known dates before it: it counts from the series' own start), the dates not
+    theirs any more excluded, the moved ones as exceptions. `dates`: {appointment pk: original
+    fingerprint} of every date of the series known so far."""
+    anchor = dates.get(first.pk) or first.fingerprint
+    del event["dtstart"], event["dtend"]
+    _times(event, {**first.fingerprint, **{k: anchor[k] for k in _TIME_KEYS}}, zone)
+    first_start = _start(anchor, zone)
+    before = sum(
+        1
+        for fp in dates.values()
+        if type(_start(fp, zone)) is type(first_start) and _start(fp, zone) < first_start
+    )
+    for rrule in rrules:
+        if "COUNT" in rrule and before:  # the dates before the anchor are counted already
+            rrule = icalendar.vRecur(rrule)
+            rrule["COUNT"] = [max(int(rrule["COUNT"][0]) - before, 1)]
+        event.add("rrule", rrule)
+    mine = {o.pk for o in occurrences}
+    for pk, fp in sorted(dates.items(), key=lambda item: str(_start(item[1], zone))):
+        start = _start(fp, zone)
+        if pk not in mine and type(start) is type(first_start) and start > first_start:
+            event.add("exdate", start)
+    cal.add_component(event)
+    for occurrence in occurrences:
+        original = dates.get(occurrence.pk) or occurrence.fingerprint
+        if any(original.get(k) != occurrence.fingerprint.get(k) for k in _TIME_KEYS):
+            moved = _event(
+                uid=event["uid"],
+                sequence=0,
+                fp=occurrence.fingerprint,
+                zone=zone,
+                host=occurrence.host,
+                guest_email=event["attendee"].removeprefix("mailto:"),
+                guest_name=event["attendee"].params.get("CN", ""),
+                url=str(event["url"]),
+                cancelled=False,
+                stamp=event["dtstamp"].dt,
+            )
+            _recurrence_id(moved, original, zone)
+            cal.add_component(moved)
+    return _finish(cal)
+
+
+_TIME_KEYS = ("starts_at", "ends_at", "all_day", "start_date", "end_date")

@@ -168,7 +168,7 @@ def is_relevant(changed, *, series) -> bool:
 
 def appointment_changed(*, appointment, change) -> None:
     """Write the outbox rows a change causes. Called inside the change's transaction."""
-    if change.kind == "unchanged" or appointment.is_held or is_past(appointment):
+    if change.kind == "unchanged" or is_past(appointment):
         return
     if appointment.is_walk_in:  # registered at the front desk: the guest is already here
         return
@@ -190,13 +190,15 @@ def appointment_changed(*, appointment, change) -> None:
     if appointment.is_cancelled:
         return None
     invite_all = change.kind == "created" or change.released
-    for guest in current:
+    # While held (unknown location code) guests hear of nothing but their removal; the release
+    # tells those invited before the hold what changed with it (the planner compares with what
+    # they were last sent), and invites the others.
+    for guest in current if not appointment.is_held else ():
         lane = lane_for(email=guest.email, appointment=appointment, series=series)
-        if (
-            invite_all
-            or guest.email in change.added
-            or not is_invited(lane, series_level=series is not None)
-        ):
+        invited = is_invited(lane, series_level=series is not None)
+        if change.released and invited:
+            rows.append(_update(appointment, guest, change.version))
+        elif invite_all or guest.email in change.added or not invited:
             rows.append(_invite(appointment, guest, change.version))
         elif is_relevant(change.changed, series=series):
             rows.append(_update(appointment, guest, change.version))

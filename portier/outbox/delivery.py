@@ -10,8 +10,10 @@ of one lane are sent one at a time (the lane's first row is locked while claimin
 Recovery is part of the promise. A claim is a short lease (`LEASE`), renewed while the row is
 being sent: a worker killed mid-batch leaves its row claimed for at most that long, and the next
 delivery run (any worker's: after a commit, the minute's sweep, a restarted worker's first run)
-takes it back. The first retries after a temporary failure come within seconds and then back
-off, each with a run of its own when it is due before the next sweep (`tasks.py`).
+takes it back. What a claim sends is kept on the row before it goes out (`pending.py`): the
+claim after a kill sends those bytes again, and the row is marked with what they said. The
+first retries after a temporary failure come within seconds and then back off, each with a run
+of its own when it is due before the next sweep (`tasks.py`).
 """
 
 import logging
@@ -26,7 +28,7 @@ from django.db import connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from portier.outbox import compose, registry
+from portier.outbox import compose, pending, registry
 from portier.outbox.models import Notification, Status
 
 log = logging.getLogger(__name__)
@@ -178,36 +180,57 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 20), MAX_DELAY)
 
 
-def _retry(row, now, reason: str) -> tuple[str, object]:
+def _retry(row, now, reason: str, **fields) -> tuple[str, object]:
     if now - row.created >= GIVE_UP_AFTER:
-        finish(row, status=Status.FAILED, last_error=f"gave up after 24 hours: {reason}"[:2000])
+        finish(
+            row,
+            status=Status.FAILED,
+            last_error=f"gave up after 24 hours: {reason}"[:2000],
+            **fields,
+        )
         return "failed", None
     next_attempt = min(now + retry_delay(row.attempts), row.created + GIVE_UP_AFTER)
-    finish(row, status=Status.QUEUED, next_attempt_at=next_attempt, last_error=reason[:2000])
+    finish(
+        row,
+        status=Status.QUEUED,
+        next_attempt_at=next_attempt,
+        last_error=reason[:2000],
+        **fields,
+    )
     return "retried", next_attempt
 
 
 def deliver(row, sender: _Sender, now) -> tuple[str, bool, object]:
     """Send one claimed row; returns (outcome, connection_down, next_attempt)."""
-    try:
-        decision = registry.plan(row)
-        if isinstance(decision, registry.Skip):
-            finish(row, status=Status.SKIPPED, last_error=decision.reason[:2000])
-            return "skipped", False, None
-        message = compose.email(decision, message_id=row.message_id, date=row.created)
-    except Exception as exc:  # a bug or bad data: keep the row, retry later, say why
-        log.exception("could not compose e-mail %s", row.pk)
-        outcome, when = _retry(row, now, f"could not compose: {type(exc).__name__}: {exc}")
-        return outcome, False, when
+    # An earlier claim that never heard back may have sent it: the same e-mail again.
+    again = pending.kept(row)
+    if again is not None:
+        message, decision = again
+    else:
+        try:
+            decision = registry.plan(row)
+            if isinstance(decision, registry.Skip):
+                finish(row, status=Status.SKIPPED, last_error=decision.reason[:2000])
+                return "skipped", False, None
+            message = compose.email(decision, message_id=row.message_id, date=row.created)
+            ours = pending.keep(row, message, decision)
+        except Exception as exc:  # a bug or bad data: keep the row, retry later, say why
+            log.exception("could not compose e-mail %s", row.pk)
+            outcome, when = _retry(row, now, f"could not compose: {type(exc).__name__}: {exc}")
+            return outcome, False, when
+        if not ours:
+            return "busy", False, None  # our lease ran out: another worker has it
+    data = pending.without(row.data)
     try:
         sender.send(message)
     except Exception as exc:
         permanent, down, reason = classify(exc)
         log.warning("e-mail %s to %s: %s", row.pk, row.recipient, reason)
         if permanent:
-            finish(row, status=Status.FAILED, last_error=reason[:2000])
+            finish(row, status=Status.FAILED, last_error=reason[:2000], data=data)
             return "failed", False, None
-        outcome, when = _retry(row, now, reason)
+        # The server said it did not take it: the retry plans anew, with fresh data.
+        outcome, when = _retry(row, now, reason, data=data)
         return outcome, down, when
     finish(
         row,
@@ -215,7 +238,7 @@ def deliver(row, sender: _Sender, now) -> tuple[str, bool, object]:
         kind=decision.kind or row.kind,
         sent_at=timezone.now(),
         sent_version=decision.sent_version,
-        data={**row.data, **decision.data},
+        data={**data, **decision.data},
         last_error="",
     )
     if decision.folds:

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from portier.invitations.tests.helpers import GUEST_EMAILS, future, rows
+from portier.invitations.tests.helpers import GUEST_EMAILS, GUESTS, future, rows
 from portier.invitations.tests.test_invitations import create
 from portier.outbox import compose, delivery, registry, services, tasks
 from portier.outbox.models import Notification, Status
@@ -167,3 +167,32 @@ def test_a_guests_next_e_mail_written_during_a_send_is_handled_in_the_same_batch
     assert (report.sent, report.skipped) == (1, 1)
     assert Notification.objects.get(pk=second.pk).status == Status.SKIPPED
     assert "Moved" in smtp_sink.messages_to("dee@partner.example")[0]["Subject"]
+
+
+def test_a_killed_workers_invitation_counts_as_sent_when_the_visit_is_then_cancelled(
+    bob, acme_hq, smtp_sink, time_machine
+):
+    """Found by the simulation as sent-unmarked-row-counts-as-never-sent (and its
+    repeat-after-kill-says-something-else): the retry planned anew skipped the invitation
+    ("cancelled"), so the cancellation was skipped too ("never invited")."""
+    from portier.outbox import pending
+    from portier.visits.services import cancel_appointment
+
+    time_machine.move_to(future(days=1, hour=8), tick=False)
+    appointment = create(bob, acme_hq, guests=[GUESTS[0]])
+    (first,) = rows(appointment=appointment)
+    claimed = delivery.claim(first.pk, first.next_attempt_at)
+    mail = compose.email(
+        registry.plan(claimed), message_id=claimed.message_id, date=claimed.created
+    )
+    assert pending.keep(claimed, mail, registry.plan(claimed))
+    mail.send()  # accepted; the worker is killed before it marks the row
+    cancel_appointment(appointment=appointment)
+
+    time_machine.shift(delivery.LEASE + timedelta(seconds=1))
+    report = delivery.deliver_due()
+    assert (report.released, report.sent) == (1, 2)
+    invitation, repeat, cancellation = smtp_sink.messages_to(first.recipient)
+    assert invitation.as_bytes() == repeat.as_bytes()
+    assert "Cancelled:" in cancellation["Subject"]
+    assert pending.KEY not in Notification.objects.get(pk=first.pk).data
