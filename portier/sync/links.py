@@ -105,7 +105,8 @@ def series_deleted(calendar: Calendar, series_id: str, context: Context) -> None
     """Every date of the series this calendar still shows is withdrawn, those beyond the
     horizon (no appointment yet) included."""
     links = list(
-        SyncedEvent.objects.select_for_update()
+        # Lock the links only: PostgreSQL refuses FOR UPDATE on the nullable side of the join.
+        SyncedEvent.objects.select_for_update(of=("self",))
         .filter(calendar=calendar, series_id=series_id, marked=True)
         .select_related("appointment")
         .order_by("starts_at", "pk")
