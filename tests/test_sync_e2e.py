@@ -1,7 +1,6 @@
 """The whole chain with real processes: Google fake -> push -> `portier serve` (gunicorn +
 Huey consumer) -> appointment, measured. Google is the fake, everything else is real."""
 
-import re
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
@@ -10,30 +9,13 @@ import pytest
 import requests
 
 from portier.sources.google.simulator import FakeGoogle
-from portier.testing.server import portier_serve
+from portier.testing.server import connect_google_host, portier_serve
+from portier.testing.server import google_env as server_google_env
 
 pytestmark = pytest.mark.slow
 
 ADMIN = "alice@acme.example"
 MARKER = "invite@portier.example"
-
-
-def csrf(session, url):
-    page = session.get(url)
-    assert page.status_code == 200, page.text[-3000:]
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-
-
-def login(base_url, email, password):
-    session = requests.Session()
-    token = csrf(session, base_url + "/accounts/login/")
-    response = session.post(
-        base_url + "/accounts/login/",
-        data={"username": email, "password": password, "csrfmiddlewaretoken": token},
-        allow_redirects=False,
-    )
-    assert response.status_code == 302
-    return session
 
 
 @pytest.fixture
@@ -44,43 +26,11 @@ def fake():
 
 
 def google_env(fake):
-    return {
-        "GOOGLE_CLIENT_ID": fake.client_id,
-        "GOOGLE_CLIENT_SECRET": fake.client_secret,
-        "GOOGLE_AUTH_URI": fake.auth_uri,
-        "GOOGLE_TOKEN_URI": fake.token_uri,
-        "GOOGLE_REVOKE_URI": fake.revoke_uri,
-        "GOOGLE_API_URL": fake.api_url,
-        "PORTIER_INVITE_ADDRESS": MARKER,
-    }
+    return {**server_google_env(fake), "PORTIER_INVITE_ADDRESS": MARKER}
 
 
 def setup_host(served, fake):
-    """createcompany, a location as primary, then Connect Google through the real views."""
-    output = served.portier(
-        "createcompany", "--name", "Acme", "--admin-email", ADMIN, "--password", "pw-for-alice-1"
-    )
-    token = re.search(r"API token: (\S+)", output).group(1)
-    api = {"Authorization": f"Bearer {token}"}
-    location = requests.post(
-        served.base_url + "/api/v1/locations",
-        json={"name": "HQ", "address": "Street 1, Berlin", "code": "HQ"},
-        headers=api,
-    ).json()
-    requests.patch(
-        served.base_url + "/api/v1/me", json={"primary_location_id": location["id"]}, headers=api
-    ).raise_for_status()
-    session = login(served.base_url, ADMIN, "pw-for-alice-1")
-    token = csrf(session, served.base_url + "/integrations/")
-    response = session.post(
-        served.base_url + "/integrations/google/connect/",
-        data={"csrfmiddlewaretoken": token},
-        allow_redirects=False,
-    )
-    back = fake.approve_url(response.headers["Location"], account=ADMIN)
-    page = session.get(back)
-    assert "is connected" in page.text, page.text[:2000]
-    return api
+    return connect_google_host(served, fake, ADMIN, "pw-for-alice-1")
 
 
 def appointment_rows(served, title):

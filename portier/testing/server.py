@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -175,3 +176,60 @@ def stop(served: Served, timeout: float = 30) -> int:
                 f"portier serve did not stop on SIGTERM:\n{served.log()}"
             ) from None
     return served.process.returncode
+
+
+def google_env(fake) -> dict:
+    """The environment that points a served Portier at a Google simulator."""
+    return {
+        "GOOGLE_CLIENT_ID": fake.client_id,
+        "GOOGLE_CLIENT_SECRET": fake.client_secret,
+        "GOOGLE_AUTH_URI": fake.auth_uri,
+        "GOOGLE_TOKEN_URI": fake.token_uri,
+        "GOOGLE_REVOKE_URI": fake.revoke_uri,
+        "GOOGLE_API_URL": fake.api_url,
+    }
+
+
+def csrf(session: requests.Session, url: str) -> str:
+    page = session.get(url)
+    assert page.status_code == 200, page.text[-3000:]
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+
+def login(base_url: str, email: str, password: str) -> requests.Session:
+    session = requests.Session()
+    token = csrf(session, base_url + "/accounts/login/")
+    response = session.post(
+        base_url + "/accounts/login/",
+        data={"username": email, "password": password, "csrfmiddlewaretoken": token},
+        allow_redirects=False,
+    )
+    assert response.status_code == 302
+    return session
+
+
+def connect_google_host(served: Served, fake, email: str, password: str) -> dict:
+    """createcompany, a location as the admin's primary one, then Connect Google through the
+    real views and the simulator's consent. Returns the admin's API headers."""
+    output = served.portier(
+        "createcompany", "--name", "Acme", "--admin-email", email, "--password", password
+    )
+    token = re.search(r"API token: (\S+)", output).group(1)
+    api = {"Authorization": f"Bearer {token}"}
+    location = requests.post(
+        served.base_url + "/api/v1/locations",
+        json={"name": "HQ", "address": "Street 1, Berlin", "code": "HQ"},
+        headers=api,
+    ).json()
+    requests.patch(
+        served.base_url + "/api/v1/me", json={"primary_location_id": location["id"]}, headers=api
+    ).raise_for_status()
+    session = login(served.base_url, email, password)
+    response = session.post(
+        served.base_url + "/integrations/google/connect/",
+        data={"csrfmiddlewaretoken": csrf(session, served.base_url + "/integrations/")},
+        allow_redirects=False,
+    )
+    page = session.get(fake.approve_url(response.headers["Location"], account=email))
+    assert "is connected" in page.text, page.text[:2000]
+    return api
