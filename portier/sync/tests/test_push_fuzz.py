@@ -4,12 +4,12 @@ something changed marks the calendar due."""
 
 import os
 
-from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portier.integrations.models import Calendar
 from portier.sync import channels
+from portier.testing.db import rolled_back
 
 URL = "/integrations/google/notifications/"
 EXAMPLES = int(os.environ.get("PORTIER_FUZZ_EXAMPLES", "100"))
@@ -36,10 +36,6 @@ def variant(real: str):
     )
 
 
-class Rollback(Exception):
-    pass
-
-
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -60,13 +56,9 @@ def test_the_webhook_acts_only_on_a_notice_for_the_channel(
     meta = {HEADERS[name]: value for name, value in sent.items() if value is not None}
     if number is not None:
         meta["HTTP_X_GOOG_MESSAGE_NUMBER"] = number
-    try:
-        with transaction.atomic():
-            response = client.post(URL, data=body, content_type="application/json", **meta)
-            assert response.status_code == 200
-            genuine = all(sent[name] == real[name] for name in ("channel", "token", "resource"))
-            due = Calendar.objects.get(pk=calendar.pk).sync_requested_at is not None
-            assert due == (genuine and sent["state"] == "exists"), sent
-            raise Rollback
-    except Rollback:
-        pass
+    with rolled_back():
+        response = client.post(URL, data=body, content_type="application/json", **meta)
+        assert response.status_code == 200
+        genuine = all(sent[name] == real[name] for name in ("channel", "token", "resource"))
+        due = Calendar.objects.get(pk=calendar.pk).sync_requested_at is not None
+        assert due == (genuine and sent["state"] == "exists"), sent

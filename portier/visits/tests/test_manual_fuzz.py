@@ -6,11 +6,11 @@ import email
 import os
 from email.policy import default
 
-from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portier.outbox.models import Notification
+from portier.testing.db import rolled_back
 from portier.visits.models import Appointment
 from portier.visits.tests.test_manual_invitations import NEW, form_data
 
@@ -37,10 +37,6 @@ EMAIL = st.one_of(
 GUEST = st.tuples(NAME, NAME, EMAIL)
 
 
-class Rollback(Exception):
-    pass
-
-
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -52,30 +48,26 @@ def test_any_text_in_the_form_gives_errors_or_clean_invitations(
 ):
     mailoutbox.clear()
     data = form_data(acme_hq, guests=guests, title=title, description=description)
-    try:
-        with transaction.atomic():
-            with django_capture_on_commit_callbacks(execute=True):
-                response = bob_client.post(NEW, data)
-            assert response.status_code in (200, 302)
-            if response.status_code == 200:
-                context = response.context
-                errors = [context["form"].errors, *context["formset"].errors]
-                assert any(errors) or context["formset"].non_form_errors(), "200 without a reason"
-                assert not Appointment.objects.exists()
-                raise Rollback
-            assert Appointment.objects.count() == 1
-            assert not Notification.objects.exclude(status="sent").exists()
-            for message in mailoutbox:
-                # As the receiving side reads it: decoded, unfolded, and no header smuggled in.
-                parsed = email.message_from_bytes(message.message().as_bytes(), policy=default)
-                assert "Bcc" not in parsed and "Cc" not in parsed
-                assert len(parsed.get_all("To")) == 1
-                for name in ("Subject", "To", "From", "Reply-To"):
-                    value = str(parsed[name] or "")
-                    assert "\r" not in value and "\n" not in value, (name, value)
-            raise Rollback
-    except Rollback:
-        pass
+    with rolled_back():
+        with django_capture_on_commit_callbacks(execute=True):
+            response = bob_client.post(NEW, data)
+        assert response.status_code in (200, 302)
+        if response.status_code == 200:
+            context = response.context
+            errors = [context["form"].errors, *context["formset"].errors]
+            assert any(errors) or context["formset"].non_form_errors(), "200 without a reason"
+            assert not Appointment.objects.exists()
+            return
+        assert Appointment.objects.count() == 1
+        assert not Notification.objects.exclude(status="sent").exists()
+        for message in mailoutbox:
+            # As the receiving side reads it: decoded, unfolded, and no header smuggled in.
+            parsed = email.message_from_bytes(message.message().as_bytes(), policy=default)
+            assert "Bcc" not in parsed and "Cc" not in parsed
+            assert len(parsed.get_all("To")) == 1
+            for name in ("Subject", "To", "From", "Reply-To"):
+                value = str(parsed[name] or "")
+                assert "\r" not in value and "\n" not in value, (name, value)
 
 
 def test_a_guest_at_an_internationalized_domain_gets_the_invitation(
