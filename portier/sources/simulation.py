@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from django.urls import reverse
 
 
 class Simulator(Protocol):
@@ -72,3 +75,11 @@ class Simulator(Protocol):
         """A push message "something changed" as the provider sends it: Django test-client
         headers (HTTP_...) and body. Only for sources that declare Capability.PUSH."""
         ...
+
+
+def connect_by_consent(client: Any, slug: str, approve: Any, account: str) -> Any:
+    """An OAuth source's connect as a host does it: start it, consent at the simulator as
+    `account` (`approve(authorize_url, account=...)` returns the redirect back), follow it."""
+    started = client.post(reverse("integrations:connect", args=[slug]))
+    back = urlsplit(approve(started["Location"], account=account))
+    return client.get(f"{back.path}?{back.query}", follow=True)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
-from django.urls import reverse
+from portier.sources.simulation import connect_by_consent
 
 from .fake import FakeGoogle
 
@@ -39,9 +38,7 @@ class GoogleSimulator:
         self.fake.add_account(email, name=email, time_zone=time_zone, calendars=[other_calendar])
 
     def connect(self, client: Any, slug: str, account: str) -> Any:
-        started = client.post(reverse("integrations:connect", args=[slug]))
-        back = urlsplit(self.fake.approve_url(started["Location"], account=account))
-        return client.get(f"{back.path}?{back.query}", follow=True)
+        return connect_by_consent(client, slug, self.fake.approve_url, account)
 
     def create_event(
         self,

@@ -9,11 +9,11 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.test import Client
-from django.urls import reverse
 
 from portier.sources.microsoft.simulator.events import recurrence_of
 from portier.sources.microsoft.simulator.fake import FakeMicrosoft
 from portier.sources.microsoft.zones import windows_name
+from portier.sources.simulation import connect_by_consent
 
 
 def through_test_client(url: str, *, body: bytes, query: dict[str, str] | None) -> tuple[int, str]:
@@ -54,9 +54,7 @@ class MicrosoftSimulator:
         self.zones[email] = windows_name(time_zone)
 
     def connect(self, client: Any, slug: str, account: str) -> Any:
-        started = client.post(reverse("integrations:connect", args=[slug]))
-        back = urlsplit(self.fake.approve_url(started["Location"], account=account))
-        return client.get(f"{back.path}?{back.query}", follow=True)
+        return connect_by_consent(client, slug, self.fake.approve_url, account)
 
     def create_event(
         self,
