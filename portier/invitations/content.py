@@ -63,6 +63,7 @@ class Mail:
     ends_after: object | None = None  # series-cancellation: no more dates from then on
     partial: bool = False  # series-cancellation: only these dates; the others stay
     stamp: object | None = None  # the .ics DTSTAMP: the outbox row's time (None: now)
+    sequence: int = 0  # series kinds: series invitations the guest was sent before this one
 
     @property
     def is_occurrence(self) -> bool:
@@ -133,6 +134,7 @@ def _ics(mail: Mail) -> tuple[bytes, str]:
             occurrences=[a for a, _g in pairs],
             cancel=cancel,
             dates=_series_dates(mail.series) if not cancel else None,
+            sequence=mail.sequence,
             **common,
         )
     elif mail.kind == "series-cancellation":
@@ -194,18 +196,31 @@ def build(mail: Mail, language: str) -> Message:
     )
 
 
+def _rule_fp(fp: dict, instance_key: str) -> dict:
+    """A date's first fingerprint at its rule time: the date may have been moved before it was
+    first synced; its instance key (the original start) says where the rule put it."""
+    fp = dict(fp)
+    if len(instance_key) == 16 and not fp["all_day"]:
+        start = datetime.strptime(instance_key, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        length = datetime.fromisoformat(fp["ends_at"]) - datetime.fromisoformat(fp["starts_at"])
+        fp["starts_at"], fp["ends_at"] = start.isoformat(), (start + length).isoformat()
+    return fp
+
+
+def original_fp(appointment) -> dict | None:
+    """A date of a series as its rule has it (the .ics RECURRENCE-ID of its exceptions)."""
+    from portier.visits.models import AppointmentVersion
+
+    version = AppointmentVersion.objects.filter(appointment=appointment, number=1).first()
+    return _rule_fp(version.fingerprint, appointment.instance_key) if version else None
+
+
 def _series_dates(series) -> dict:
     """{appointment pk: its first fingerprint (the rule's time)} of every date of the series."""
     from portier.visits.models import AppointmentVersion
 
     versions = AppointmentVersion.objects.filter(appointment__series=series, number=1)
     keys = dict(series.occurrences.values_list("pk", "instance_key"))
-    dates = {}
-    for version in versions:
-        fp, key = dict(version.fingerprint), keys.get(version.appointment_id, "")
-        if len(key) == 16 and not fp["all_day"]:  # the date was moved before it was synced
-            start = datetime.strptime(key, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-            length = datetime.fromisoformat(fp["ends_at"]) - datetime.fromisoformat(fp["starts_at"])
-            fp["starts_at"], fp["ends_at"] = start.isoformat(), (start + length).isoformat()
-        dates[version.appointment_id] = fp
-    return dates
+    return {
+        v.appointment_id: _rule_fp(v.fingerprint, keys.get(v.appointment_id, "")) for v in versions
+    }

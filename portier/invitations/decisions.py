@@ -12,7 +12,7 @@ event from their calendar, and a guest added again later is then invited anew.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils import timezone
 
@@ -155,6 +155,8 @@ def _plan_appointment(row, now) -> Plan | str:
         mail = Mail("invitation", appointment, guest, fp=fp)
         return Plan(mail, language, sent_version=appointment.version)
     if row.kind == Kind.UPDATE:
+        if series is not None and _lacks(_series_sent(row.lane), [appointment]):
+            return _series_invitation(row, series, _series_sent(row.lane), now)  # new to them
         reason, before = _update_reason(row, appointment, guest, now)
         if reason:
             return reason
@@ -173,7 +175,7 @@ def _plan_appointment(row, now) -> Plan | str:
 
 def _plan_moves(row, appointment, guest, before, language, now) -> Plan:
     """Dates of a series that moved: one e-mail for all of this guest's queued ones."""
-    moves = [(appointment, before, _version_fp(appointment, 1))]
+    moves = [(appointment, before, content.original_fp(appointment))]
     folds = []
     for other in _queued_in_lane(row, Kind.UPDATE):
         other_appointment, other_guest = _fresh(other)
@@ -182,7 +184,7 @@ def _plan_moves(row, appointment, guest, before, language, now) -> Plan:
             continue
         reason, other_before = _update_reason(other, other_appointment, other_guest, now)
         if not reason:
-            moves.append((other_appointment, other_before, _version_fp(other_appointment, 1)))
+            moves.append((other_appointment, other_before, content.original_fp(other_appointment)))
             folds.append(other.pk)
     moves.sort(key=lambda move: move[0].starts_at)
     mail = Mail(
@@ -203,13 +205,15 @@ def _plan_cancelled_dates(row, appointment, guest, language, now) -> Plan:
     """Dates of a series cancelled for this guest: one e-mail for all queued ones; when no
     date is left it is the end of the series for them."""
     series = appointment.series
-    dates = [(appointment, guest, _version_fp(appointment, 1))]
+    dates = [(appointment, guest, content.original_fp(appointment))]
     folds = []
     for other in _queued_in_lane(row, Kind.CANCELLATION):
         other_appointment, other_guest = _fresh(other)
         if not _cancel_reason(other, other_appointment, other_guest, now):
             if other_appointment.pk not in {a.pk for a, _g, _o in dates}:
-                dates.append((other_appointment, other_guest, _version_fp(other_appointment, 1)))
+                dates.append(
+                    (other_appointment, other_guest, content.original_fp(other_appointment))
+                )
             folds.append(other.pk)
     dates.sort(key=lambda date: date[0].starts_at)
     left = _occurrences(series, row.recipient, now)
@@ -227,6 +231,7 @@ def _plan_cancelled_dates(row, appointment, guest, language, now) -> Plan:
         return Plan(mail, language, sent_version=first.version)
     mail = Mail("series-cancellation", first, first_guest, fp=first.fingerprint, series=series)
     mail.dates = dates
+    mail.sequence = _invitations_sent(_series_sent(row.lane))
     kind = None
     if not left:
         kind = Kind.SERIES_CANCELLATION  # nothing left: the series is over for this guest
@@ -234,7 +239,10 @@ def _plan_cancelled_dates(row, appointment, guest, language, now) -> Plan:
         mail.ends_after = first.starts_at
     else:
         mail.partial = True
-    return Plan(mail, language, first.version, kind=kind, folds=folds)
+    cancelled = [a.pk for a, _g, _o in dates]
+    return Plan(
+        mail, language, first.version, kind=kind, folds=folds, data={"cancelled": cancelled}
+    )
 
 
 def _already_cancelled(row, appointment) -> bool:
@@ -279,29 +287,72 @@ def _occurrences(series, email: str, now, *, active_only=True, since=None) -> li
     return sorted(pairs, key=lambda pair: pair[0].starts_at)
 
 
+def _series_sent(lane: str) -> list:
+    return list(
+        Notification.objects.filter(lane=lane, status=Status.SENT).order_by("sent_at", "pk")
+    )
+
+
+def _lacks(sent: list, appointments) -> bool:
+    """Whether the guest's calendar lacks one of these dates, by what they were sent: the
+    series' rule starts at its anchor (its first date for them then) and excludes the dates
+    known and not theirs then; dates cancelled for them since are gone as well."""
+    hidden: set[int] = set()
+    anchor = None
+    for row in sent:
+        if row.kind == Kind.SERIES_INVITATION:
+            hidden = set(row.data.get("hidden", ()))
+            anchor = row.data.get("anchor")
+        elif row.kind == Kind.CANCELLATION:
+            hidden |= {row.appointment_id, *row.data.get("cancelled", ())}
+    if any(a.pk in hidden for a in appointments):
+        return True
+    return anchor is not None and any(_rule_start(a) < anchor for a in appointments)
+
+
+def _rule_start(appointment) -> str:
+    fp = content.original_fp(appointment) or appointment.fingerprint
+    return datetime.fromisoformat(fp["starts_at"]).astimezone(UTC).isoformat()
+
+
+def _invitations_sent(sent: list) -> int:
+    return sum(1 for row in sent if row.kind == Kind.SERIES_INVITATION)
+
+
+def _series_invitation(row, series, sent: list, now) -> Plan | str:
+    if series.status == AppointmentStatus.CANCELLED:
+        return "the series is cancelled"
+    dates = _occurrences(series, row.recipient, now)
+    invited = _sent_invited(row.lane, series_level=True)
+    # Dates the guest's calendar lacks (synced or released after the invitation went out, or
+    # given back after a cancellation) send the whole series again: it replaces the old one.
+    if invited and not _lacks(sent, [a for a, _g in dates]):
+        return "already invited"
+    if not dates:
+        return "no upcoming dates"
+    first, guest = dates[0]
+    if not is_guest_address(row.recipient, company=series.company, host=first.host):
+        return "not a guest address"
+    mail = Mail(
+        "series-invitation",
+        first,
+        guest,
+        fp=first.fingerprint,
+        series=series,
+        occurrences=dates,
+        sequence=_invitations_sent(sent),
+    )
+    seen = {str(a.pk): a.version for a, _g in dates}
+    hidden = set(series.occurrences.values_list("pk", flat=True)) - {a.pk for a, _g in dates}
+    data = {"seen": seen, "hidden": sorted(hidden), "anchor": _rule_start(first)}
+    return Plan(mail, guest_language(guest, first.location), kind=Kind.SERIES_INVITATION, data=data)
+
+
 def _plan_series(row, now) -> Plan | str:
     series = row.series
+    sent = _series_sent(row.lane)
     if row.kind == Kind.SERIES_INVITATION:
-        if series.status == AppointmentStatus.CANCELLED:
-            return "the series is cancelled"
-        if _sent_invited(row.lane, series_level=True):
-            return "already invited"
-        dates = _occurrences(series, row.recipient, now)
-        if not dates:
-            return "no upcoming dates"
-        first, guest = dates[0]
-        if not is_guest_address(row.recipient, company=series.company, host=first.host):
-            return "not a guest address"
-        mail = Mail(
-            "series-invitation",
-            first,
-            guest,
-            fp=first.fingerprint,
-            series=series,
-            occurrences=dates,
-        )
-        seen = {str(a.pk): a.version for a, _g in dates}
-        return Plan(mail, guest_language(guest, first.location), data={"seen": seen})
+        return _series_invitation(row, series, sent, now)
     if not _sent_invited(row.lane, series_level=True):
         return "never invited"
     ends_after = row.data.get("ends_after")
@@ -311,8 +362,9 @@ def _plan_series(row, now) -> Plan | str:
         return "no upcoming dates"
     first, guest = dates[0]
     mail = Mail("series-cancellation", first, guest, fp=first.fingerprint, series=series)
-    mail.dates = [(a, g, _version_fp(a, 1)) for a, g in dates]
+    mail.dates = [(a, g, content.original_fp(a)) for a, g in dates]
     mail.ends_after = since
+    mail.sequence = _invitations_sent(sent)
     return Plan(mail, guest_language(guest, first.location))
 
 

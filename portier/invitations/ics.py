@@ -143,16 +143,17 @@ def _rrules(rule: str) -> list:
 
 
 def for_series(
-    *, series, first, occurrences, email, name, url, cancel, stamp=None, dates=None
+    *, series, first, occurrences, email, name, url, cancel, stamp=None, dates=None, sequence=0
 ) -> bytes:
     """The whole series: `first` (an appointment) anchors it; the calendar's RRULE when it
     parses (with `dates`, an invitation: as the guest's dates are now), else the known dates
-    (appointments) as RDATE."""
+    (appointments) as RDATE. `sequence`: series invitations sent before (one sent again
+    replaces the whole series in the guest's calendar: dates were added)."""
     cal = _calendar("CANCEL" if cancel else "REQUEST")
     zone = first.location.zone
     event = _event(
         uid=series_uid(series.pk, email),
-        sequence=1 if cancel else 0,
+        sequence=max(sequence, 1) if cancel else sequence,
         fp=first.fingerprint,
         zone=zone,
         host=first.host,
@@ -211,7 +212,7 @@ def _rule_with_dates(cal, event, rrules, first, occurrences, dates, zone) -> byt
         if any(original.get(k) != occurrence.fingerprint.get(k) for k in _TIME_KEYS):
             moved = _event(
                 uid=event["uid"],
-                sequence=0,
+                sequence=int(event["sequence"]),
                 fp=occurrence.fingerprint,
                 zone=zone,
                 host=occurrence.host,

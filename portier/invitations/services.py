@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from portier.invitations.kinds import INVITING, SERIES_KINDS, Kind
 from portier.outbox import services as outbox
-from portier.outbox.models import Notification
+from portier.outbox.models import Notification, Status
 from portier.sources import registry
 from portier.visits.models import AppointmentStatus, GuestKind
 
@@ -81,10 +81,23 @@ def is_invited(lane: str, *, series_level: bool) -> bool:
     return last is not None and last.kind in INVITING
 
 
+def _date_may_be_new(lane: str, series) -> bool:
+    """A date of a series the guest is invited to: a queued invitation will list it (planned
+    at send time; locked, so no worker plans it before this commits); one sent or being sent
+    may not have, so a row lets the planner check (it sends the series again if so)."""
+    if series is None:
+        return False
+    last = _last_level_row(lane, series_level=True)
+    if last is None or last.status != Status.QUEUED:
+        return True
+    locked = Notification.objects.select_for_update().filter(pk=last.pk, status=Status.QUEUED)
+    return not locked.exists()
+
+
 def _invite(appointment, guest, version: int) -> Notification | None:
     series = appointment.series
     lane = lane_for(email=guest.email, appointment=appointment, series=series)
-    if is_invited(lane, series_level=series is not None):
+    if is_invited(lane, series_level=series is not None) and not _date_may_be_new(lane, series):
         return None
     common = {
         "company": appointment.company,

@@ -57,7 +57,15 @@ def _describe(event) -> tuple:
         str(event.get("summary", "")),
         str(event.get("rrule", "") and event["rrule"].to_ical().decode()),
         str(event.get("status", "")),
+        _exdates(event),
     )
+
+
+def _exdates(event) -> str:
+    """The dates a series' rule excludes: a series sent again may differ in these alone."""
+    found = event.get("exdate", [])
+    lines = found if isinstance(found, list) else [found]
+    return ",".join(sorted(_instant(d.dt).isoformat() for line in lines for d in line.dts))
 
 
 def parse(received) -> Mail:

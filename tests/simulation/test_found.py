@@ -204,3 +204,83 @@ def test_a_visit_marked_again_before_its_cancellation_went_out_tells_the_move(si
     ]
     _world, outcome = run_history(0, sim_settings, steps)
     clean(outcome)
+
+
+# Found by the soak of seeds 200–899 on the code of 2026-11-30 (docs/reliability.md): dates of a
+# series that reach the guest's calendar late, after their series invitation went out.
+
+
+def test_dates_synced_after_the_series_invitation_went_out_reach_the_guest(sim_db, sim_settings):
+    """Seed 513: a guest added to a series whose sync was cut between pages got the invitation
+    with the other pages' dates excluded, and nothing when those pages came."""
+    steps = [
+        SERIES,
+        ("poll", ()),
+        ("page_size", (2,)),
+        ("add_guest", ("e1", "ann@guest.example")),
+        ("kill_sync", ("page", 1)),
+        ("deliver", ()),
+    ]
+    _world, outcome = run_history(0, sim_settings, steps)
+    clean(outcome)
+
+
+def test_dates_released_after_the_series_invitation_went_out_reach_the_guest(sim_db, sim_settings):
+    """Seed 776: a held series (unknown code) released over two pages: the later dates were
+    written as updates, skipped as nothing new, and stayed excluded from the guest's rule."""
+    steps = [
+        ("page_size", (2,)),
+        ("create_series", ("e1", "Visit", 3, 11, 4, [GUEST], "ZZQ9", ())),
+        ("poll", ()),
+        ("relocate", ("e1", "Room 4.12")),
+        ("kill_sync", ("page", 1)),
+        ("deliver", ()),
+    ]
+    _world, outcome = run_history(0, sim_settings, steps)
+    clean(outcome)
+
+
+def test_dates_given_back_after_a_cancellation_reach_the_guest(sim_db, sim_settings):
+    """Seed 522: a series unmarked (its dates cancelled for the guest) and marked again: the
+    dates revived after the first were not written at all (the guest counted as invited)."""
+    steps = [
+        ("page_size", (2,)),
+        SERIES,
+        ("poll", ()),
+        ("unmark", ("e1",)),
+        ("kill_sync", ("page", 1)),
+        ("deliver", ()),
+        ("mark", ("e1",)),
+        ("kill_sync", ("page", 1)),
+        ("deliver", ()),
+    ]
+    _world, outcome = run_history(0, sim_settings, steps)
+    clean(outcome)
+
+
+def test_a_date_before_the_first_one_the_guest_was_sent_reaches_them(sim_db, sim_settings):
+    """Seeds 218, 890: the series went out anchored at its second date (the first, moved, came
+    on a later page); the first date never reached the guest, and the rule's count ran on."""
+    steps = [
+        ("page_size", (1,)),
+        ("create_series", ("e1", "Visit", 3, 11, 2, [GUEST], "Room 4.12", ())),
+        ("move_occurrence", ("e1", 0, -1)),
+        ("kill_sync", ("page", 1)),
+        ("deliver", ()),
+    ]
+    _world, outcome = run_history(0, sim_settings, steps)
+    clean(outcome)
+
+
+def test_a_date_moved_before_it_was_synced_and_again_is_one_date(sim_db, sim_settings):
+    """Seed 345: the update of such a date named its first synced time as RECURRENCE-ID, not
+    the rule's, so the guest's calendar showed it twice."""
+    steps = [
+        SERIES,
+        ("move_occurrence", ("e1", 2, 3)),
+        ("poll", ()),
+        ("move_occurrence", ("e1", 2, 5)),
+        ("poll", ()),
+    ]
+    _world, outcome = run_history(0, sim_settings, steps)
+    clean(outcome)
