@@ -196,7 +196,7 @@ def build(mail: Mail, language: str) -> Message:
     )
 
 
-def _rule_fp(fp: dict, instance_key: str) -> dict:
+def rule_fp(fp: dict, instance_key: str) -> dict:
     """A date's first fingerprint at its rule time: the date may have been moved before it was
     first synced; its instance key (the original start) says where the rule put it."""
     fp = dict(fp)
@@ -212,7 +212,7 @@ def original_fp(appointment) -> dict | None:
     from portier.visits.models import AppointmentVersion
 
     version = AppointmentVersion.objects.filter(appointment=appointment, number=1).first()
-    return _rule_fp(version.fingerprint, appointment.instance_key) if version else None
+    return rule_fp(version.fingerprint, appointment.instance_key) if version else None
 
 
 def _series_dates(series) -> dict:
@@ -222,5 +222,5 @@ def _series_dates(series) -> dict:
     versions = AppointmentVersion.objects.filter(appointment__series=series, number=1)
     keys = dict(series.occurrences.values_list("pk", "instance_key"))
     return {
-        v.appointment_id: _rule_fp(v.fingerprint, keys.get(v.appointment_id, "")) for v in versions
+        v.appointment_id: rule_fp(v.fingerprint, keys.get(v.appointment_id, "")) for v in versions
     }

@@ -155,8 +155,9 @@ def _plan_appointment(row, now) -> Plan | str:
         mail = Mail("invitation", appointment, guest, fp=fp)
         return Plan(mail, language, sent_version=appointment.version)
     if row.kind == Kind.UPDATE:
-        if series is not None and _lacks(_series_sent(row.lane), [appointment]):
-            return _series_invitation(row, series, _series_sent(row.lane), now)  # new to them
+        sent = _series_sent(row.lane) if series is not None else []
+        if series is not None and _lacks(sent, [appointment]):
+            return _series_invitation(row, series, sent, now)  # the date is new to the guest
         reason, before = _update_reason(row, appointment, guest, now)
         if reason:
             return reason
@@ -307,12 +308,20 @@ def _lacks(sent: list, appointments) -> bool:
             hidden |= {row.appointment_id, *row.data.get("cancelled", ())}
     if any(a.pk in hidden for a in appointments):
         return True
-    return anchor is not None and any(_rule_start(a) < anchor for a in appointments)
+    return anchor is not None and any(start < anchor for start in _rule_starts(appointments))
 
 
-def _rule_start(appointment) -> str:
-    fp = content.original_fp(appointment) or appointment.fingerprint
-    return datetime.fromisoformat(fp["starts_at"]).astimezone(UTC).isoformat()
+def _rule_starts(appointments) -> list[str]:
+    """Each date's start as its series' rule has it (UTC, ISO), in one query."""
+    firsts = AppointmentVersion.objects.filter(appointment__in=appointments, number=1)
+    fps = dict(firsts.values_list("appointment_id", "fingerprint"))
+    found = []
+    for appointment in appointments:
+        fp = content.rule_fp(
+            fps.get(appointment.pk) or appointment.fingerprint, appointment.instance_key
+        )
+        found.append(datetime.fromisoformat(fp["starts_at"]).astimezone(UTC).isoformat())
+    return found
 
 
 def _invitations_sent(sent: list) -> int:
@@ -344,7 +353,7 @@ def _series_invitation(row, series, sent: list, now) -> Plan | str:
     )
     seen = {str(a.pk): a.version for a, _g in dates}
     hidden = set(series.occurrences.values_list("pk", flat=True)) - {a.pk for a, _g in dates}
-    data = {"seen": seen, "hidden": sorted(hidden), "anchor": _rule_start(first)}
+    data = {"seen": seen, "hidden": sorted(hidden), "anchor": _rule_starts([first])[0]}
     return Plan(mail, guest_language(guest, first.location), kind=Kind.SERIES_INVITATION, data=data)
 
 
