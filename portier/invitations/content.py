@@ -64,6 +64,8 @@ class Mail:
     partial: bool = False  # series-cancellation: only these dates; the others stay
     stamp: object | None = None  # the .ics DTSTAMP: the outbox row's time (None: now)
     sequence: int = 0  # series kinds: series invitations the guest was sent before this one
+    unknown: list = field(default_factory=list)  # series-invitation: rule dates it excluded
+    listed_until: object | None = None  # series-invitation: every date known up to then
 
     @property
     def is_occurrence(self) -> bool:
@@ -124,6 +126,7 @@ def _ics(mail: Mail) -> tuple[bytes, str]:
     common = {"email": guest.email, "name": formatting.clip(guest.name, 100)}
     common["url"] = guest_page_url(guest)
     common["stamp"] = mail.stamp
+    mail.unknown = unknown = []
     if mail.kind == "series-invitation" or (
         mail.kind == "series-cancellation" and not mail.partial and mail.ends_after is None
     ):
@@ -135,6 +138,8 @@ def _ics(mail: Mail) -> tuple[bytes, str]:
             cancel=cancel,
             dates=_series_dates(mail.series) if not cancel else None,
             sequence=mail.sequence,
+            unknown=unknown,
+            listed_until=mail.listed_until,
             **common,
         )
     elif mail.kind == "series-cancellation":
@@ -150,6 +155,12 @@ def _ics(mail: Mail) -> tuple[bytes, str]:
             appointment=mail.appointment, fp=mail.fp, cancel=cancel, **common
         )
     return data, "CANCEL" if cancel else "REQUEST"
+
+
+def unknown_dates(mail: Mail) -> list:
+    """The rule's dates a series invitation saying `mail` excludes as unknown (UTC)."""
+    _ics(mail)
+    return mail.unknown
 
 
 def _calendar_part(data: bytes, method: str) -> MIMEBase:

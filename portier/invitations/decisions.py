@@ -12,11 +12,11 @@ event from their calendar, and a guest added again later is then invited anew.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.utils import timezone
 
-from portier.invitations import content
+from portier.invitations import content, series_state
 from portier.invitations.content import Mail, guest_language
 from portier.invitations.kinds import SERIES_KINDS, Kind
 from portier.invitations.services import is_guest_address, is_past, is_relevant
@@ -155,8 +155,8 @@ def _plan_appointment(row, now) -> Plan | str:
         mail = Mail("invitation", appointment, guest, fp=fp)
         return Plan(mail, language, sent_version=appointment.version)
     if row.kind == Kind.UPDATE:
-        sent = _series_sent(row.lane) if series is not None else []
-        if series is not None and _lacks(sent, [appointment]):
+        sent = series_state.sent_in_lane(row.lane) if series is not None else []
+        if series is not None and series_state.lacks(sent, [appointment]):
             return _series_invitation(row, series, sent, now)  # the date is new to the guest
         reason, before = _update_reason(row, appointment, guest, now)
         if reason:
@@ -232,7 +232,7 @@ def _plan_cancelled_dates(row, appointment, guest, language, now) -> Plan:
         return Plan(mail, language, sent_version=first.version)
     mail = Mail("series-cancellation", first, first_guest, fp=first.fingerprint, series=series)
     mail.dates = dates
-    mail.sequence = _invitations_sent(_series_sent(row.lane))
+    mail.sequence = series_state.invitations_sent(series_state.sent_in_lane(row.lane))
     kind = None
     if not left:
         kind = Kind.SERIES_CANCELLATION  # nothing left: the series is over for this guest
@@ -288,46 +288,6 @@ def _occurrences(series, email: str, now, *, active_only=True, since=None) -> li
     return sorted(pairs, key=lambda pair: pair[0].starts_at)
 
 
-def _series_sent(lane: str) -> list:
-    return list(
-        Notification.objects.filter(lane=lane, status=Status.SENT).order_by("sent_at", "pk")
-    )
-
-
-def _lacks(sent: list, appointments) -> bool:
-    """Whether the guest's calendar lacks one of these dates, by what they were sent: the
-    series' rule starts at its anchor (its first date for them then) and excludes the dates
-    known and not theirs then; dates cancelled for them since are gone as well."""
-    hidden: set[int] = set()
-    anchor = None
-    for row in sent:
-        if row.kind == Kind.SERIES_INVITATION:
-            hidden = set(row.data.get("hidden", ()))
-            anchor = row.data.get("anchor")
-        elif row.kind == Kind.CANCELLATION:
-            hidden |= {row.appointment_id, *row.data.get("cancelled", ())}
-    if any(a.pk in hidden for a in appointments):
-        return True
-    return anchor is not None and any(start < anchor for start in _rule_starts(appointments))
-
-
-def _rule_starts(appointments) -> list[str]:
-    """Each date's start as its series' rule has it (UTC, ISO), in one query."""
-    firsts = AppointmentVersion.objects.filter(appointment__in=appointments, number=1)
-    fps = dict(firsts.values_list("appointment_id", "fingerprint"))
-    found = []
-    for appointment in appointments:
-        fp = content.rule_fp(
-            fps.get(appointment.pk) or appointment.fingerprint, appointment.instance_key
-        )
-        found.append(datetime.fromisoformat(fp["starts_at"]).astimezone(UTC).isoformat())
-    return found
-
-
-def _invitations_sent(sent: list) -> int:
-    return sum(1 for row in sent if row.kind == Kind.SERIES_INVITATION)
-
-
 def _series_invitation(row, series, sent: list, now) -> Plan | str:
     if series.status == AppointmentStatus.CANCELLED:
         return "the series is cancelled"
@@ -335,10 +295,8 @@ def _series_invitation(row, series, sent: list, now) -> Plan | str:
     invited = _sent_invited(row.lane, series_level=True)
     # Dates the guest's calendar lacks (synced or released after the invitation went out, or
     # given back after a cancellation) send the whole series again: it replaces the old one.
-    if invited and not _lacks(sent, [a for a, _g in dates]):
-        return "already invited"
     if not dates:
-        return "no upcoming dates"
+        return "already invited" if invited else "no upcoming dates"
     first, guest = dates[0]
     if not is_guest_address(row.recipient, company=series.company, host=first.host):
         return "not a guest address"
@@ -349,17 +307,28 @@ def _series_invitation(row, series, sent: list, now) -> Plan | str:
         fp=first.fingerprint,
         series=series,
         occurrences=dates,
-        sequence=_invitations_sent(sent),
+        sequence=series_state.invitations_sent(sent),
+        listed_until=series_state.listed_until(first),
     )
+    # Sent while a listing was under way, the series could not tell a rule date cancelled
+    # before from one not listed yet: once the listing is complete, it goes out again if so.
+    checked = series_state.listed(sent) or not content.unknown_dates(mail)
+    if invited and not series_state.lacks(sent, [a for a, _g in dates]) and checked:
+        return "already invited"
     seen = {str(a.pk): a.version for a, _g in dates}
     hidden = set(series.occurrences.values_list("pk", flat=True)) - {a.pk for a, _g in dates}
-    data = {"seen": seen, "hidden": sorted(hidden), "anchor": _rule_starts([first])[0]}
+    data = {
+        "seen": seen,
+        "hidden": sorted(hidden),
+        "anchor": series_state.rule_starts([first])[0],
+        "listed": mail.listed_until is not None,
+    }
     return Plan(mail, guest_language(guest, first.location), kind=Kind.SERIES_INVITATION, data=data)
 
 
 def _plan_series(row, now) -> Plan | str:
     series = row.series
-    sent = _series_sent(row.lane)
+    sent = series_state.sent_in_lane(row.lane)
     if row.kind == Kind.SERIES_INVITATION:
         return _series_invitation(row, series, sent, now)
     if not _sent_invited(row.lane, series_level=True):
@@ -373,7 +342,7 @@ def _plan_series(row, now) -> Plan | str:
     mail = Mail("series-cancellation", first, guest, fp=first.fingerprint, series=series)
     mail.dates = [(a, g, content.original_fp(a)) for a, g in dates]
     mail.ends_after = since
-    mail.sequence = _invitations_sent(sent)
+    mail.sequence = series_state.invitations_sent(sent)
     return Plan(mail, guest_language(guest, first.location))
 
 
@@ -391,4 +360,7 @@ def plan(row) -> Message | Skip:
     message = content.build(decision.mail, decision.language)
     message.kind, message.sent_version = decision.kind, decision.sent_version
     message.data, message.folds = decision.data, decision.folds
+    if decision.mail.unknown:  # what the guest's calendar lacks, for when those dates come
+        unknown = [start.isoformat() for start in decision.mail.unknown]
+        message.data = {**decision.data, "unknown": unknown}
     return message

@@ -2,10 +2,11 @@
 SEQUENCE from the appointment version, METHOD:REQUEST or METHOD:CANCEL."""
 
 import hashlib
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 import icalendar
+import recurring_ical_events
 from django.conf import settings
 from django.utils import timezone
 
@@ -143,12 +144,26 @@ def _rrules(rule: str) -> list:
 
 
 def for_series(
-    *, series, first, occurrences, email, name, url, cancel, stamp=None, dates=None, sequence=0
+    *,
+    series,
+    first,
+    occurrences,
+    email,
+    name,
+    url,
+    cancel,
+    stamp=None,
+    dates=None,
+    sequence=0,
+    unknown=None,
+    listed_until=None,
 ) -> bytes:
     """The whole series: `first` (an appointment) anchors it; the calendar's RRULE when it
     parses (with `dates`, an invitation: as the guest's dates are now), else the known dates
     (appointments) as RDATE. `sequence`: series invitations sent before (one sent again
-    replaces the whole series in the guest's calendar: dates were added)."""
+    replaces the whole series in the guest's calendar: dates were added). `listed_until`: up to
+    when every date of the series is known (None: unsure); the rule's dates before it that are
+    not known are excluded and added to `unknown`, a list (UTC)."""
     cal = _calendar("CANCEL" if cancel else "REQUEST")
     zone = first.location.zone
     event = _event(
@@ -165,7 +180,10 @@ def for_series(
     )
     rrules = _rrules(series.rule)
     if rrules and not cancel and dates is not None:
-        return _rule_with_dates(cal, event, rrules, first, occurrences, dates, zone)
+        found = _rule_with_dates(cal, event, rrules, first, occurrences, dates, zone, listed_until)
+        if unknown is not None:
+            unknown.extend(found)
+        return _finish(cal)
     for rrule in rrules:
         event.add("rrule", rrule)
     if not rrules:
@@ -182,11 +200,12 @@ def _start(fp: dict, zone):
     return datetime.fromisoformat(fp["starts_at"]).astimezone(zone)
 
 
-def _rule_with_dates(cal, event, rrules, first, occurrences, dates, zone) -> bytes:
+def _rule_with_dates(cal, event, rrules, first, occurrences, dates, zone, listed_until) -> list:
     """The rule as the guest's dates are now: anchored at the first date's rule time (a COUNT
     less the known dates before it: it counts from the series' own start), the dates not
-    theirs any more excluded, the moved ones as exceptions. `dates`: {appointment pk: original
-    fingerprint} of every date of the series known so far."""
+    theirs any more and the rule's dates not known excluded, the moved ones as exceptions.
+    `dates`: {appointment pk: original fingerprint} of every date of the series known so far.
+    Returns the unknown dates it excluded."""
     anchor = dates.get(first.pk) or first.fingerprint
     del event["dtstart"], event["dtend"]
     _times(event, {**first.fingerprint, **{k: anchor[k] for k in _TIME_KEYS}}, zone)
@@ -206,6 +225,9 @@ def _rule_with_dates(cal, event, rrules, first, occurrences, dates, zone) -> byt
         start = _start(fp, zone)
         if pk not in mine and type(start) is type(first_start) and start > first_start:
             event.add("exdate", start)
+    unknown = _unknown_dates(event, dates, zone, listed_until) if listed_until else []
+    for start in unknown:
+        event.add("exdate", start)
     cal.add_component(event)
     for occurrence in occurrences:
         original = dates.get(occurrence.pk) or occurrence.fingerprint
@@ -224,7 +246,25 @@ def _rule_with_dates(cal, event, rrules, first, occurrences, dates, zone) -> byt
             )
             _recurrence_id(moved, original, zone)
             cal.add_component(moved)
-    return _finish(cal)
+    return [start.astimezone(UTC) for start in unknown]
+
+
+def _unknown_dates(event, dates, zone, until) -> list:
+    """The rule's dates up to `until` (the horizon of a complete listing of the calendar) that
+    no known date has as its rule time: cancelled before Portier first listed the series (a
+    listing shows no cancelled dates). All-day series are left as the rule says."""
+    start = event["dtstart"].dt
+    if not isinstance(start, datetime):
+        return []
+    known = {_start(fp, zone) for fp in dates.values()}
+    calendar = icalendar.Calendar()
+    calendar.add_component(event)
+    found = []
+    for occurrence in recurring_ical_events.of(calendar).between(start, until):
+        when = occurrence["dtstart"].dt
+        if isinstance(when, datetime) and when not in known:
+            found.append(when)
+    return found
 
 
 _TIME_KEYS = ("starts_at", "ends_at", "all_day", "start_date", "end_date")

@@ -262,6 +262,34 @@ def series_cancelled(series, *, ends_after=None) -> list[Notification]:
     return [r for r in rows if r]
 
 
+def listing_complete(calendar, *, since) -> list[Notification]:
+    """The sync engine's call when a sync listed `calendar` completely (`since`: when the
+    previous complete one started). A series invitation sent (or being sent) meanwhile could
+    not tell a date cancelled before the listing from one not listed yet: a row after each
+    lets the planner check, now that every date is known (series_state.listed)."""
+    invitations = Notification.objects.filter(
+        kind=Kind.SERIES_INVITATION,
+        series__occurrences__calendar=calendar,
+        status__in=(Status.SENT, Status.SENDING),
+    ).exclude(data__listed=True)
+    if since is not None:
+        invitations = invitations.filter(Q(sent_at__gte=since) | Q(status=Status.SENDING))
+    rows = [
+        _write(
+            f"chk:series:{row.pk}",
+            kind=Kind.SERIES_INVITATION,
+            company=row.company,
+            lane=row.lane,
+            recipient=row.recipient,
+            guest=row.guest,
+            series=row.series,
+        )
+        for row in invitations.distinct().select_related("company", "guest", "series")
+    ]
+    _after_commit(rows)
+    return [r for r in rows if r]
+
+
 def guest_statuses(appointment) -> dict[str, Notification]:
     """Each guest's latest e-mail about this appointment (or its series), by address:
     `.status` (queued, sending, sent, failed), `.sent_at`, `.last_error`, `.kind`."""

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from portier.integrations.models import Calendar, Connection, Status
 from portier.integrations.services import provider_for, record_provider_error, store_tokens
+from portier.invitations import services as invitations
 from portier.sources.base import CalendarClient, CursorExpired, ProviderError
 from portier.sync.context import context_for, fetch_rules, horizon_end
 from portier.sync.lease import Lease, LeaseLost
@@ -117,6 +118,7 @@ def _finish(
         last_error="",
         status=Status.CONNECTED,
     )
+    invitations.listing_complete(calendar, since=calendar.synced_at)  # the previous one's start
     store_tokens(connection, provider.current_tokens())
     fields = ["refresh_token", "access_token", "access_token_expires_at", "scopes"]
     if connection.status == Status.ERROR:

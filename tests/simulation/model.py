@@ -20,7 +20,7 @@ change, so the model does not demand an e-mail per host action; it demands
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.db import connections
 
@@ -99,38 +99,12 @@ def final_calendar(world: World, now: datetime) -> list[Expected]:
     return expected
 
 
-# Known bug, what is left of it: a series invitation's .ics is the rule (with the known dates'
-# moves and exclusions since the fix); dates cancelled before the first sync are unknown, so
-# they show, and a COUNT anchored later than the series' start runs past its end.
-SERIES_ICS = "series-invitation-ics-is-the-bare-rule"
 # Known bug (test_found.py; Microsoft seed 309): a sync killed between delta pages
 # has committed the first pages' appointments but not the cursor; the next sync replays from
 # the old delta token, whose state never held an event created since: deleted meanwhile, the
 # event is reported neither as new nor as removed, and its appointment stays active (Google's
 # incremental listing reports deletions of events it never sent: there the replay is harmless).
 REPLAY_MISSES_DELETION = "microsoft-replay-misses-a-deletion"
-
-
-def _rule_not_dates(world: World, key: str, wanted: list, has: list) -> bool:
-    """The host's dates deviate from the rule (a date moved or cancelled) and the guest's
-    calendar shows a bare daily rule instead: the known bug, not a new one."""
-    series = next((e for e in world.events.values() if e["id"] == key), None)
-    if series is None or not has or not wanted:
-        return False
-    first = has[0].start
-    bare = [o.start for o in has] == [first + timedelta(days=k) for k in range(len(has))]
-    moved = any(not e.item_id.endswith(_stamp(e.start)) for e in wanted)
-    if bare and (moved or len(wanted) < series["series"]):
-        return True
-    # The rule's date and the moved date both shown: the rule knew nothing of the move.
-    host, guest = {e.start for e in wanted}, {o.start for o in has}
-    grid = {e.start + timedelta(days=k) for e in wanted for k in range(-40, 40)}
-    moved_from = {e.start for e in wanted if not e.item_id.endswith(_stamp(e.start))}
-    return bool(guest - host) and guest - host <= grid and host - guest <= moved_from
-
-
-def _stamp(start: datetime) -> str:
-    return start.astimezone(UTC).strftime("_%Y%m%dT%H%M%SZ")
 
 
 def _lane_keys(appointments) -> dict[str, str]:
@@ -214,9 +188,6 @@ def check(world: World, now: datetime) -> Outcome:
         wanted = sorted(want.get(pair, ()), key=lambda e: e.start)
         has = [o for o in shown.get(pair, ()) if o.end > now]
         if [(e.start, e.end) for e in wanted] != [(o.start, o.end) for o in has]:
-            if key in series_keys and _rule_not_dates(world, key, wanted, has):
-                outcome.known[SERIES_ICS] += 1
-                continue
             if not wanted and key in lost:
                 outcome.known[REPLAY_MISSES_DELETION] += 1
                 continue

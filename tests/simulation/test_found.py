@@ -284,3 +284,44 @@ def test_a_date_moved_before_it_was_synced_and_again_is_one_date(sim_db, sim_set
     ]
     _world, outcome = run_history(0, sim_settings, steps)
     clean(outcome)
+
+
+def test_a_date_cancelled_before_the_first_sync_is_not_in_the_guests_calendar(sim_db, sim_settings):
+    """Seeds 67, 81 (was the known bug `series-invitation-ics-is-the-bare-rule`): a listing
+    shows no cancelled dates, so the rule showed that date to the guest."""
+    steps = [SERIES, ("cancel_occurrence", ("e1", 1)), ("poll", ())]
+    _world, outcome = run_history(0, sim_settings, steps)
+    clean(outcome)
+
+
+def test_a_series_sent_while_its_listing_was_under_way_loses_the_dates_cancelled_before(
+    sim_db, sim_settings
+):
+    """The same, with the invitation sent after the first page: it cannot tell the cancelled
+    date from one on a later page; the listing's end has the planner check again."""
+    steps = [
+        ("page_size", (2,)),
+        ("create_series", ("e1", "Visit", 3, 11, 3, [GUEST], "Room 4.12", ())),
+        ("cancel_occurrence", ("e1", 2)),
+        ("create", ("e2", "Audit", 9, 11, ["ben@guest.example"], "", ())),
+        ("kill_sync", ("page", 1)),
+        ("deliver", ()),
+    ]
+    _world, outcome = run_history(0, sim_settings, steps)
+    clean(outcome)
+
+
+def test_a_date_synced_after_the_invitation_and_moved_before_reaches_the_guest_moved(
+    sim_db, sim_settings
+):
+    """Seed 2017: the guest's calendar had that date at its rule time; the date's first
+    version was already the moved one, so no update was due by the versions."""
+    steps = [
+        ("page_size", (2,)),
+        SERIES,
+        ("move_occurrence", ("e1", 3, 1)),
+        ("kill_sync", ("page", 1)),
+        ("deliver", ()),
+    ]
+    _world, outcome = run_history(0, sim_settings, steps)
+    clean(outcome)
