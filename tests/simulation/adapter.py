@@ -97,6 +97,26 @@ def next_due() -> datetime | None:
     return row.next_attempt_at if row else None
 
 
+def unsent(among=None) -> list[int]:
+    """Rows queued or being sent (of `among`, when given)."""
+    rows = Notification.objects.filter(status__in=(Status.QUEUED, Status.SENDING))
+    if among is not None:
+        rows = rows.filter(pk__in=among)
+    return list(rows.values_list("pk", flat=True))
+
+
+def next_possible(among) -> datetime:
+    """When a worker can next do something for these rows: one comes due, or a dead worker's
+    claim on one lapses."""
+    rows = Notification.objects.filter(pk__in=among)
+    times = [
+        r.next_attempt_at if r.status == Status.QUEUED else r.claimed_at + delivery.LEASE
+        for r in rows.only("status", "next_attempt_at", "claimed_at")
+        if r.status == Status.QUEUED or r.claimed_at is not None
+    ]
+    return min(times, default=timezone.now())
+
+
 def sending_count() -> int:
     return Notification.objects.filter(status=Status.SENDING).count()
 

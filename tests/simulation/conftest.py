@@ -71,7 +71,7 @@ def sim_db(request, sim_template, django_db_blocker, tmp_path):
 
 
 def pytest_terminal_summary(terminalreporter):
-    from tests.simulation.test_simulation import TOTALS
+    from tests.simulation.test_simulation import RECOVERIES, TOTALS
 
     for source, totals in TOTALS.items():
         if not totals["seeds"]:
@@ -82,3 +82,11 @@ def pytest_terminal_summary(terminalreporter):
             f"simulation ({source}): {totals['seconds']:.1f} s in histories, "
             f"{rate:.2f} seeds/s; " + ", ".join(lines)
         )
+        for cause, times in RECOVERIES[source].items():
+            if times:
+                times = sorted(times)
+                p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+                terminalreporter.write_line(
+                    f"  recovery after {cause} ({len(times)} histories): p50 "
+                    f"{times[len(times) // 2]:.1f} s, p95 {p95:.1f} s, max {times[-1]:.1f} s"
+                )

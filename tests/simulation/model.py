@@ -117,6 +117,21 @@ def _lane_keys(appointments) -> dict[str, str]:
     return keys
 
 
+# Issue 15 item 2: after a worker dies and a worker runs again, every due e-mail goes out within
+# 60 s; after a mail-server outage ends, mail flows again within 30 s.
+RECOVERY_BOUND, FLOW_BOUND = 60.0, 30.0
+
+
+def check_recovery(world: World, bad) -> None:
+    found = world.recovery
+    if found is None or not found.pending:
+        return
+    if found.drained is None or found.drained > RECOVERY_BOUND:
+        bad(f"{found.pending} e-mails not out {RECOVERY_BOUND:.0f} s after the end: {found}")
+    if found.outage and (found.flow is None or found.flow > FLOW_BOUND):
+        bad(f"mail did not flow {FLOW_BOUND:.0f} s after the outage ended: {found}")
+
+
 def check(world: World, now: datetime) -> Outcome:
     outcome = Outcome(kills=sum(world.kills.values()))
     received = [parse(r) for r in world.sink.received]
@@ -236,5 +251,8 @@ def check(world: World, now: datetime) -> Outcome:
             bad(f"outbox row {row.pk} ({row.kind} to {row.recipient}) stuck {row.status}")
         if row.status == "failed":
             bad(f"outbox row {row.pk} ({row.kind} to {row.recipient}) failed: {row.last_error}")
+
+    # 7. the e-mails written before the end went out within the recovery bounds.
+    check_recovery(world, bad)
     connections.close_all()
     return outcome

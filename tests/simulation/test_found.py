@@ -325,3 +325,21 @@ def test_a_date_synced_after_the_invitation_and_moved_before_reaches_the_guest_m
     ]
     _world, outcome = run_history(0, sim_settings, steps)
     clean(outcome)
+
+
+def test_a_dead_workers_e_mails_go_out_within_the_recovery_bound(sim_db, sim_settings):
+    """Issue 15 item 2, as the simulation measures it for every history: a worker dies holding
+    a claim; with a worker running again the guest has the e-mail within 60 s (the claim's
+    30 s lease), not the old 10 minutes; the model fails a history over the bounds."""
+    steps = [
+        ("create", ("e1", "Visit", 3, 11, [GUEST], "", ())),
+        ("kill_delivery", ("after_claim", 0)),  # dies at MAIL FROM, the row claimed
+    ]
+    world, outcome = run_history(0, sim_settings, steps)
+    assert world.kills["after_claim"] == 1 and world.recovery.pending == 1
+    assert 25 <= world.recovery.drained <= model.RECOVERY_BOUND
+    clean(outcome)
+    late = []
+    world.recovery.drained = model.RECOVERY_BOUND + 1
+    model.check_recovery(world, late.append)
+    assert late and "not out" in late[0]

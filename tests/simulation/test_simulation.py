@@ -29,6 +29,12 @@ def _seeds(count: str = "PORTIER_SIM_SEEDS", default: str = "200") -> list[int]:
 
 # Totals over the run per source, printed at the end (conftest.pytest_terminal_summary).
 TOTALS: dict[str, Counter] = {"google": Counter(), "microsoft": Counter()}
+# Recovery times (simulated seconds until all e-mails written before the end were out), per
+# source: after kills only, and after a mail-server outage.
+RECOVERIES: dict[str, dict[str, list]] = {
+    "google": {"kill": [], "outage": []},
+    "microsoft": {"kill": [], "outage": []},
+}
 
 
 @pytest.mark.parametrize("seed", _seeds())
@@ -56,6 +62,12 @@ def _history(seed, sim_settings, source):
         **{f"killed {k}": v for k, v in world.kills.items()},
         **{f"known: {k}": v for k, v in outcome.known.items()},
     )
+    found = world.recovery
+    if found is not None and found.pending and found.drained is not None:
+        if found.outage:
+            RECOVERIES[source]["outage"].append(found.drained)
+        elif world.kills["after_claim"] + world.kills["after_accept"] + world.kills["random"]:
+            RECOVERIES[source]["kill"].append(found.drained)
     if outcome.violations:
         steps = "\n  ".join(world.log)
         sys.stderr.write(f"\nseed {seed} ({source}) history:\n  {steps}\n")

@@ -9,6 +9,7 @@ server had accepted a message (each may repeat that message once).
 import random
 import threading
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import connections
@@ -29,6 +30,14 @@ def _day(days: int, hour: int) -> datetime:
     return base.replace(hour=hour)
 
 
+@dataclass
+class Recovery:
+    outage: bool  # the mail server was down or refusing when the history ended
+    pending: int  # e-mails written and not out then
+    flow: float | None = None  # seconds until the first of them was accepted
+    drained: float | None = None  # seconds until all were out (sent, skipped or failed)
+
+
 class World:
     def __init__(self, *, driver, sink, calendar_id: int, clock, settings, seed: int):
         self.driver, self.sink, self.calendar_id = driver, sink, calendar_id
@@ -41,6 +50,7 @@ class World:
         self.kills = Counter()
         self.log: list[str] = []
         self.ever_held: set[str] = set()  # event ids that once had a wrong location code
+        self.recovery: Recovery | None = None  # measured by settle()
 
     # -- running ----------------------------------------------------------------------------
 
@@ -269,13 +279,37 @@ class World:
 
     # -- the end ----------------------------------------------------------------------------
 
+    def _recover_mail(self, outage: bool) -> "Recovery":
+        """Issue 15 item 2, measured in simulated time: the mail server is back, no worker is
+        alive (killed ones' claims run on), and a worker runs whenever a row becomes due or a
+        dead worker's claim lapses (as `portier serve`'s worker schedules itself): seconds
+        until the first e-mail written so far is accepted, and until all of them are out."""
+        before, waited = len(self.sink.received), 0.0
+        pending = adapter.unsent()
+        recovery = Recovery(outage=outage, pending=len(pending))
+        while pending and waited <= 600:
+            adapter.deliver()
+            if recovery.flow is None and len(self.sink.received) > before:
+                recovery.flow = waited
+            pending = adapter.unsent(pending)
+            if not pending:
+                recovery.drained = waited
+                break
+            step = (adapter.next_possible(pending) - datetime.now(UTC)).total_seconds()
+            step = max(step, 0.0)
+            self.clock.shift(timedelta(seconds=step + 0.01))  # a moment after it is due
+            waited += step
+        return recovery
+
     def settle(self) -> None:
         """Faults off, the clock past every lease and stuck claim, then sync until quiet and
         deliver until nothing is due."""
         self.driver.calm()
+        outage = not self.sink.running or self.sink.temporary_code is not None
         self.sink.recover()
         self.sink.start()
         self.sink.on_accepted = self.sink.on_mail_from = None
+        self.recovery = self._recover_mail(outage)
         self.do_flush_pushes(False)
         self.clock.shift(timedelta(minutes=11))
         for _round in range(8):
