@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "portier.lib.security.TrustedProxyMiddleware",
     "portier.lib.security.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A source's push notifications: none of what follows (portier/integrations/push.py).
+    "portier.integrations.push.PushMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -160,6 +162,12 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Threads of each gunicorn web process (`portier serve --web-threads`): a request that waits
+# for the database (a SQLite commit, a PostgreSQL round trip) lets another one run meanwhile.
+PORTIER_WEB_THREADS = env_int("PORTIER_WEB_THREADS", 4)
+if PORTIER_WEB_THREADS < 1:
+    raise ImproperlyConfigured("PORTIER_WEB_THREADS must be at least 1")
 
 # Background work: Huey on Redis when REDIS_URL is set, else on its own SQLite file.
 REDIS_URL = env_str("REDIS_URL")

@@ -49,6 +49,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=None, help="HOST:PORT (default: from base URL)")
         parser.add_argument("--web-workers", type=int, default=2)
+        parser.add_argument(
+            "--web-threads",
+            type=int,
+            default=None,
+            help="threads per web process (default: PORTIER_WEB_THREADS, 4)",
+        )
         parser.add_argument("--no-worker", action="store_true", help="run the web server only")
 
     def handle(self, *args, **opts):
@@ -78,6 +84,9 @@ class Command(BaseCommand):
             sys.executable, "-m", "gunicorn", "portier.wsgi:application",
             "--bind", bind,
             "--workers", str(opts["web_workers"]),
+            # More than one: gunicorn's gthread worker (a thread waiting for the database
+            # lets another request run).
+            "--threads", str(opts["web_threads"] or settings.PORTIER_WEB_THREADS),
             "--access-logfile", "-",
             # Redacts secrets in request lines and Referers (portier/lib/logs.py).
             "--logger-class", "portier.lib.logs.GunicornLogger",
