@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/webhooks.py [--seconds 15] [--clients 8] [--web-threads 4]
 
-Runs `portier serve --web-workers 1 --web-threads N` (one gunicorn process, N threads) with
-its Huey worker, the Google simulator and an SMTP sink. Client processes post valid notifications for
-the host's calendar (the headers the simulator itself sends) as fast as they are answered,
+Runs `portier serve --web-workers 1 --web-threads N` (one gunicorn process, N threads) with its
+Huey worker, the Google simulator and an SMTP sink. Client processes post valid notifications
+for the host's calendar (the headers the simulator itself sends) as fast as they are answered,
 while the simulator changes a marked event every 200 ms (each change pushes too, so syncs run
 throughout). Prints notifications per second, p50/p99 of the answer, the number of syncs they
 caused, and whether the last change reached the database (no sync lost).
