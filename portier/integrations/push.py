@@ -1,20 +1,21 @@
 """A source's push notifications, answered before the session, language, CSRF, login and
 message middleware, none of which a provider's POST uses.
 
-Busy calendars are pushed hundreds of times a second; each notification only marks its
-calendar due (request_sync). So the answer reads five columns of one row, compares the
-channel token's HMAC (Calendar.channel_token_hmac) instead of decrypting the token, and makes
-no session, no language and no CSRF token. `PushMiddleware` sits right after Django's
-SecurityMiddleware: the forwarded scheme, the https redirect and the security headers are the
-same as for every other address; the host is checked as CommonMiddleware checks it. Anything
-else (another method, an unknown source, one without push) goes on through the full stack to
-the view, which answers as it always did.
+Busy calendars are pushed hundreds of times a second; each notification only marks its calendar
+due (request_sync). So the answer reads five columns of one row (with SQL the ORM built once),
+compares the channel token's HMAC (Calendar.channel_token_hmac) instead of decrypting the
+token, and makes no session, no language and no CSRF token. `PushMiddleware` sits right after
+Django's SecurityMiddleware: the forwarded scheme, the https redirect and the security headers
+are the same as for every other address; the host is checked as CommonMiddleware checks it.
+Anything else (another method, an unknown source, one without push) goes on through the full
+stack to the view, which answers as it always did.
 """
 
 import hmac
 import logging
 from functools import lru_cache
 
+from django.db import connections, router
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -61,13 +62,7 @@ def answer(request, source: Source) -> HttpResponse:
 
 
 def accept(slug: str, notice: PushNotice) -> None:
-    row = (
-        Calendar.objects.filter(channel_id=notice.channel_id, connection__provider=slug)
-        .values_list(
-            "pk", "channel_token_hmac", "channel_resource_id", "selected", "connection__status"
-        )
-        .first()
-    )
+    row = _calendar_row(slug, notice.channel_id)
     if row is None or not _channel_matches(row, notice):
         log.info("ignored a %s notification for unknown channel %r", slug, notice.channel_id[:64])
         return
@@ -76,6 +71,40 @@ def accept(slug: str, notice: PushNotice) -> None:
         Calendar.objects.filter(pk=pk).update(channel_expires_at=timezone.now())
     if notice.changed and selected and status != Status.DISCONNECTED:
         request_sync(pk, pushed=True)
+
+
+COLUMNS = ("pk", "channel_token_hmac", "channel_resource_id", "selected", "connection__status")
+_CHANNEL, _SLUG = "\x00channel", "\x00slug"  # stand-ins for the values when compiling
+
+
+@lru_cache(maxsize=8)
+def _compiled(alias: str, vendor: str) -> tuple[str, tuple[int, ...]]:
+    """The SQL of a channel's calendar row, built by the ORM once per database instead of on
+    every push (building it took a third of a push's time), and where the channel id and the
+    slug go among its parameters."""
+    query = (
+        Calendar.objects.filter(channel_id=_CHANNEL, connection__provider=_SLUG)
+        .values_list(*COLUMNS)[:1]  # in Meta.ordering's order, as .first() takes it
+        .query
+    )
+    sql, params = query.get_compiler(alias).as_sql()
+    places = {_CHANNEL: 0, _SLUG: 1}
+    assert sorted(params) == sorted(places), params
+    return sql, tuple(places[param] for param in params)
+
+
+def _calendar_row(slug: str, channel_id: str) -> tuple | None:
+    """(pk, digest, resource id, selected, connection status) of the channel's calendar."""
+    alias = router.db_for_read(Calendar)
+    sql, order = _compiled(alias, connections[alias].vendor)
+    values = (channel_id, slug)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [values[i] for i in order])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, digest, resource, selected, status = row
+    return pk, digest, resource, bool(selected), status  # SQLite gives 0/1
 
 
 def _channel_matches(row, notice: PushNotice) -> bool:
