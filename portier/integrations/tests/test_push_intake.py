@@ -3,9 +3,12 @@ migration), a constant few queries per push, and the answers of everything it pa
 What every source's pushes do is proven in portier/sources/tests/test_contract_push_intake.py."""
 
 import importlib
+from io import StringIO
 
 import pytest
+from cryptography.fernet import Fernet
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -129,3 +132,20 @@ def test_a_channel_the_provider_dropped_is_marked_for_renewal(bob_calendar, clie
     calendar.refresh_from_db()
     assert channels.needs_channel(calendar, timezone.now())
     assert calendar.sync_requested_at is None
+
+
+def test_after_rotatekeys_a_push_still_takes_the_short_way(bob_calendar, client, settings):
+    calendar = channels.open_channel(bob_calendar)
+    settings.PORTIER_ENCRYPTION_KEYS = [
+        Fernet.generate_key().decode(),
+        *settings.PORTIER_ENCRYPTION_KEYS,
+    ]
+    call_command("rotatekeys", stdout=StringIO())
+    settings.PORTIER_ENCRYPTION_KEYS = settings.PORTIER_ENCRYPTION_KEYS[:1]  # the old key goes
+    assert Calendar.objects.get(pk=calendar.pk).channel_token_hmac == channel_token_digest(
+        calendar.channel_token
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(URL, **headers(calendar)).status_code == 200
+    assert sum(q["sql"].startswith("SELECT") for q in queries) == 1  # nothing decrypted
+    assert Calendar.objects.get(pk=calendar.pk).sync_requested_at is not None
