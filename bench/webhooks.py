@@ -1,10 +1,10 @@
 """Webhook intake: push notifications one web process absorbs while syncs run.
 
-    .venv/bin/python bench/webhooks.py [--seconds 15] [--clients 8]
+    .venv/bin/python bench/webhooks.py [--seconds 15] [--clients 8] [--web-threads 4]
 
-Runs `portier serve --web-workers 1` (one gunicorn process, sync worker) with its Huey
-worker, the Google simulator and an SMTP sink. Client processes post valid notifications for
-the host's calendar (the headers the simulator itself sends) as fast as they are answered,
+Runs `portier serve --web-workers 1 --web-threads N` (one gunicorn process, N threads) with its
+Huey worker, the Google simulator and an SMTP sink. Client processes post valid notifications
+for the host's calendar (the headers the simulator itself sends) as fast as they are answered,
 while the simulator changes a marked event every 200 ms (each change pushes too, so syncs run
 throughout). Prints notifications per second, p50/p99 of the answer, the number of syncs they
 caused, and whether the last change reached the database (no sync lost).
@@ -58,6 +58,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--web-threads", type=int, default=4)
     args = parser.parse_args()
 
     fake = FakeGoogle().start()
@@ -65,7 +66,9 @@ def main() -> None:
     sink = TimedSink().start()
     data_dir = Path(tempfile.mkdtemp(prefix="portier-webhooks-"))
     with portier_serve(
-        data_dir, extra_env=server_env(fake, sink), serve_args=("--web-workers", "1")
+        data_dir,
+        extra_env=server_env(fake, sink),
+        serve_args=("--web-workers", "1", "--web-threads", str(args.web_threads)),
     ) as served:
         connect_host(served, fake)
         base = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=3)
@@ -120,7 +123,10 @@ def main() -> None:
 
     ms = [t * 1000 for t in times]
     rate = len(times) / (args.seconds)
-    print(f"webhook intake, one gunicorn sync worker, {label}, {os.cpu_count()} cores")
+    print(
+        f"webhook intake, one gunicorn process with {args.web_threads} thread(s), {label}, "
+        f"{os.cpu_count()} cores"
+    )
     print(
         f"notifications: {len(times)} from {args.clients} clients in {args.seconds:.0f} s "
         f"= {rate:.0f}/s; answer p50 {percentile(ms, 50):.1f} ms p99 {percentile(ms, 99):.1f} ms "

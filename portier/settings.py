@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "portier.lib.security.TrustedProxyMiddleware",
     "portier.lib.security.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A source's push notifications: none of what follows (portier/integrations/push.py).
+    "portier.integrations.push.PushMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -140,7 +142,9 @@ TEMPLATES = [
 ]
 
 # SQLite by default (WAL + immediate transactions: the web app and the worker both write);
-# PostgreSQL when DATABASE_URL is set.
+# PostgreSQL when DATABASE_URL is set. Both keep a connection per thread for a minute instead
+# of opening one per request (for SQLite: the file, its WAL and the pragmas each time; push
+# notifications through gunicorn went from 250/s to 400/s, docs/performance.md).
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     try:
@@ -152,6 +156,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": private_sqlite_file(PORTIER_DATA_DIR / "portier.sqlite3"),
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -160,6 +165,12 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Threads of each gunicorn web process (`portier serve --web-threads`): a request that waits
+# for the database (a SQLite commit, a PostgreSQL round trip) lets another one run meanwhile.
+PORTIER_WEB_THREADS = env_int("PORTIER_WEB_THREADS", 4)
+if PORTIER_WEB_THREADS < 1:
+    raise ImproperlyConfigured("PORTIER_WEB_THREADS must be at least 1")
 
 # Background work: Huey on Redis when REDIS_URL is set, else on its own SQLite file.
 REDIS_URL = env_str("REDIS_URL")

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from portier.lib.fields import EncryptedTextField
@@ -93,6 +94,15 @@ class CalendarQuerySet(models.QuerySet):
 SYNCABLE = (Status.CONNECTED, Status.SYNCING, Status.ERROR)
 
 
+def channel_token_digest(token: str) -> str:
+    """What the webhook compares a push's channel token with instead of decrypting the stored
+    one: an HMAC keyed with SECRET_KEY ("" for no token). After SECRET_KEY changes, a push is
+    checked against the decrypted token once and the digest is written anew."""
+    if not token:
+        return ""
+    return salted_hmac("portier.channel-token", token, algorithm="sha256").hexdigest()
+
+
 class Calendar(models.Model):
     """One calendar of a connection, with its sync state (cursor, push channel, errors)."""
 
@@ -108,6 +118,9 @@ class Calendar(models.Model):
     synced_at = models.DateTimeField(null=True, blank=True)
     channel_id = models.CharField(max_length=64, blank=True)
     channel_token = EncryptedTextField(blank=True)
+    # channel_token_digest(channel_token), kept by save(): writers that clear the token with
+    # .update() clear channel_id too, so no push finds a stale digest.
+    channel_token_hmac = models.CharField(max_length=64, blank=True, editable=False)
     channel_resource_id = models.CharField(max_length=200, blank=True)
     channel_expires_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)  # gone from the account's list
@@ -136,6 +149,14 @@ class Calendar(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        if fields is None or "channel_token" in fields:
+            self.channel_token_hmac = channel_token_digest(self.channel_token)
+            if fields is not None:
+                kwargs["update_fields"] = [*fields, "channel_token_hmac"]
+        super().save(*args, **kwargs)
 
     @property
     def has_channel(self) -> bool:

@@ -2,17 +2,16 @@ import logging
 import secrets
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portier.companies.tenancy import member_required
-from portier.integrations import services
+from portier.integrations import push, services
 from portier.integrations.forms import ConnectionSettingsForm
-from portier.integrations.models import Calendar, Connection
+from portier.integrations.models import Connection
 from portier.lib.errors import DomainError
 from portier.lib.ids import id_or_404
 from portier.sources import registry
@@ -21,7 +20,6 @@ from portier.sources.base import (
     FormFlow,
     OAuthFlow,
     ProviderError,
-    PushNotice,
     Source,
 )
 
@@ -234,50 +232,10 @@ def connection_disconnect(request, pk):
 @csrf_exempt
 @require_POST
 def notifications(request, slug):
-    """A source's push: check each notice's channel, mark its calendar due, answer at once.
-
-    Never calls the provider. Unknown, stopped or forged channels change nothing and get the
-    same answer (an error status would only make the provider retry). A notice that says the
-    channel was dropped marks it for replacement (the renewal sweep opens a new one).
-    """
-    from portier.sync.tasks import request_sync
-
-    source = _source_or_404(slug)
-    if source.parse_notification is None or not source.supports(Capability.PUSH):
+    """A source's push (see push.answer). PushMiddleware answers it before most middleware;
+    this view names the address and answers what the middleware passes on (404s, 405s)."""
+    _source_or_404(slug)
+    source = push.push_source(slug)
+    if source is None:
         raise Http404("this source has no push notifications")
-    if source.answer_handshake is not None:
-        echo = source.answer_handshake(request.GET)
-        if echo is not None:
-            return HttpResponse(echo, content_type="text/plain; charset=utf-8")
-    parsed = source.parse_notification(request.headers, request.body)
-    notices = parsed if isinstance(parsed, list) else [parsed] if parsed else []
-    if not notices:
-        log.info("ignored a %s notification without a channel", slug)
-    for notice in notices:
-        _accept(slug, notice, request_sync)
-    return HttpResponse(status=source.notification_status)
-
-
-def _accept(slug: str, notice: PushNotice, request_sync) -> None:
-    calendar = (
-        Calendar.objects.filter(channel_id=notice.channel_id, connection__provider=slug)
-        .select_related("connection")
-        # Not needed here, and each would cost a decryption: the webhook's hot path.
-        .defer("connection__refresh_token", "connection__access_token")
-        .first()
-    )
-    if calendar is None or not _channel_matches(calendar, notice):
-        log.info("ignored a %s notification for unknown channel %r", slug, notice.channel_id[:64])
-        return
-    if notice.renew:
-        Calendar.objects.filter(pk=calendar.pk).update(channel_expires_at=timezone.now())
-    if notice.changed and calendar.selected and calendar.connection.is_active:
-        request_sync(calendar.pk, pushed=True)
-
-
-def _channel_matches(calendar, notice) -> bool:
-    if not secrets.compare_digest(notice.token.encode(), (calendar.channel_token or "").encode()):
-        return False
-    # The resource id is stored when watch() returns; the first message may come before.
-    stored = calendar.channel_resource_id
-    return not stored or secrets.compare_digest(notice.resource_id.encode(), stored.encode())
+    return push.answer(request, source)

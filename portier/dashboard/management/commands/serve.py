@@ -49,9 +49,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=None, help="HOST:PORT (default: from base URL)")
         parser.add_argument("--web-workers", type=int, default=2)
+        parser.add_argument(
+            "--web-threads",
+            type=int,
+            default=None,
+            help="threads per web process (default: PORTIER_WEB_THREADS, 4)",
+        )
         parser.add_argument("--no-worker", action="store_true", help="run the web server only")
 
     def handle(self, *args, **opts):
+        if opts["web_threads"] is not None and opts["web_threads"] < 1:
+            raise CommandError("--web-threads must be at least 1")
         if settings.PORTIER_SANDBOX:
             sandbox_google.ensure_only_this_computer(
                 settings.PORTIER_BASE_URL, opts["bind"] or default_bind()
@@ -70,6 +78,7 @@ class Command(BaseCommand):
 
     def serve(self, opts, sandbox, microsoft=None):
         bind = opts["bind"] or default_bind()
+        threads = opts["web_threads"] or settings.PORTIER_WEB_THREADS
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portier.settings"}
         for running in (sandbox, microsoft):
             if running is not None:
@@ -78,6 +87,9 @@ class Command(BaseCommand):
             sys.executable, "-m", "gunicorn", "portier.wsgi:application",
             "--bind", bind,
             "--workers", str(opts["web_workers"]),
+            # More than one: gunicorn's gthread worker (a thread waiting for the database
+            # lets another request run).
+            "--threads", str(threads),
             "--access-logfile", "-",
             # Redacts secrets in request lines and Referers (portier/lib/logs.py).
             "--logger-class", "portier.lib.logs.GunicornLogger",
