@@ -86,7 +86,10 @@ def sync_calendar(calendar_id: int, *, lease: Lease | None = None) -> SyncResult
                     if not changes.next_page:
                         if changes.full_resync:
                             _cancel_missing(calendar, seen, context)
-                        _finish(calendar, provider, changes.cursor, started)
+                        # E-mails planned between this chain's pages (or a dead chain's)
+                        # saw a listing under way: they get checked (listing_complete).
+                        chained = result.pages > 1 or calendar.status != Status.CONNECTED
+                        _finish(calendar, provider, changes.cursor, started, chained=chained)
                 if not changes.next_page:
                     return result
                 page = changes.next_page
@@ -105,7 +108,12 @@ def sync_calendar(calendar_id: int, *, lease: Lease | None = None) -> SyncResult
 
 
 def _finish(
-    calendar: Calendar, provider: CalendarClient, cursor: str | None, started: datetime
+    calendar: Calendar,
+    provider: CalendarClient,
+    cursor: str | None,
+    started: datetime,
+    *,
+    chained: bool = True,
 ) -> None:
     """Store the cursor and the refreshed tokens, unless the host disconnected meanwhile:
     then the tokens stay deleted and the cursor unset."""
@@ -118,7 +126,8 @@ def _finish(
         last_error="",
         status=Status.CONNECTED,
     )
-    invitations.listing_complete(calendar, since=calendar.synced_at)  # the previous one's start
+    if chained:
+        invitations.listing_complete(calendar, since=calendar.synced_at)  # the last one's start
     store_tokens(connection, provider.current_tokens())
     fields = ["refresh_token", "access_token", "access_token_expires_at", "scopes"]
     if connection.status == Status.ERROR:
