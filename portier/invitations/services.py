@@ -70,6 +70,19 @@ def _write(key: str, **fields) -> Notification | None:
     return outbox.write(key, wake=False, **fields)
 
 
+def _write_after(row: Notification, key: str, **fields) -> Notification | None:
+    """A row in the lane of a series-level `row`: the same guest, series and company."""
+    return _write(
+        key,
+        company=row.company,
+        lane=row.lane,
+        recipient=row.recipient,
+        guest=row.guest,
+        series=row.series,
+        **fields,
+    )
+
+
 def _last_level_row(lane: str, *, series_level: bool):
     kinds = SERIES_KINDS if series_level else (Kind.INVITATION, Kind.CANCELLATION)
     return Notification.objects.filter(lane=lane, kind__in=kinds).shown().order_by("-pk").first()
@@ -238,6 +251,7 @@ def series_cancelled(series, *, ends_after=None) -> list[Notification]:
     invitations = (
         Notification.objects.filter(series=series, kind=Kind.SERIES_INVITATION)
         .shown()
+        .select_related("company", "guest", "series")
         .order_by("pk")
     )
     rows, seen = [], set()
@@ -247,14 +261,10 @@ def series_cancelled(series, *, ends_after=None) -> list[Notification]:
         seen.add(invitation.lane)
         suffix = f":{ends_after.isoformat()}" if ends_after else ""
         rows.append(
-            _write(
+            _write_after(
+                invitation,
                 f"cxl:series:{series.pk}:{invitation.recipient}{suffix}",
                 kind=Kind.SERIES_CANCELLATION,
-                company=series.company,
-                lane=invitation.lane,
-                recipient=invitation.recipient,
-                guest=invitation.guest,
-                series=series,
                 data={"ends_after": ends_after.isoformat() if ends_after else None},
             )
         )
@@ -275,15 +285,7 @@ def listing_complete(calendar, *, since) -> list[Notification]:
     if since is not None:
         invitations = invitations.filter(Q(sent_at__gte=since) | Q(status=Status.SENDING))
     rows = [
-        _write(
-            f"chk:series:{row.pk}",
-            kind=Kind.SERIES_INVITATION,
-            company=row.company,
-            lane=row.lane,
-            recipient=row.recipient,
-            guest=row.guest,
-            series=row.series,
-        )
+        _write_after(row, f"chk:series:{row.pk}", kind=Kind.SERIES_INVITATION)
         for row in invitations.distinct().select_related("company", "guest", "series")
     ]
     _after_commit(rows)
