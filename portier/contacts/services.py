@@ -9,13 +9,13 @@ from portier.lib.errors import DomainError
 from portier.visits.models import GuestKind
 
 
-def remember_guests(appointment) -> None:
+def remember_guests(appointment, guests=None) -> None:
     """Add the appointment's current guests to its host's contacts (colleagues are not
     contacts). Called by the visits services inside the change's transaction; existing
-    contacts are left as they are, and a contact without a name gets the guest's."""
-    guests = [
-        g for g in appointment.guests.all() if g.removed_at is None and g.kind == GuestKind.GUEST
-    ]
+    contacts are left as they are, and a contact without a name gets the guest's.
+    `guests`: the appointment's guest rows when the caller has them."""
+    rows = appointment.guests.all() if guests is None else guests
+    guests = [g for g in rows if g.removed_at is None and g.kind == GuestKind.GUEST]
     if not guests:
         return
     Contact.objects.bulk_create(
