@@ -85,6 +85,9 @@ class Context:
     # Whether another source still shows an appointment this one withdraws: None (cancel it),
     # else the origin fields to move to it ({}: none to move).
     successor: Callable[[Appointment], Mapping[str, Any] | None] = _nobody
+    # The company's location codes (locations.placement.coded_locations) when the caller read
+    # them once for many events (a sync's page); None: read for each event.
+    location_codes: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -230,7 +233,9 @@ def _place(event: RemoteEvent, context: Context, placed: Appointment | None) -> 
 def placement_of(event: RemoteEvent, context: Context, appointment: Appointment | None) -> dict:
     """Where the visit takes place: the event's location code, else the context's default
     location. A wrong code holds the appointment where it is (or would be)."""
-    resolution = resolve_location(context.company, event.location, event.title)
+    resolution = resolve_location(
+        context.company, event.location, event.title, context.location_codes
+    )
     if resolution.invalid:
         location = appointment.location if appointment else context.default_location
         return {"location": location, "location_code": "", "held_code": resolution.code}
