@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from portier.integrations.models import Calendar, Connection, Status
 from portier.integrations.services import provider_for, record_provider_error, store_tokens
+from portier.lib import batch
 from portier.locations.placement import coded_locations
 from portier.sources.base import CalendarClient, CursorExpired, ProviderError
 from portier.sync.context import context_for, fetch_rules, horizon_end
@@ -76,7 +77,9 @@ def sync_calendar(calendar_id: int, *, lease: Lease | None = None) -> SyncResult
                 # Everything the page needs from the provider is fetched before its
                 # transaction opens: on SQLite that transaction holds the write lock.
                 fetch_rules(provider, calendar, changes.events, rules)
-                with transaction.atomic():
+                # The page's versions, contacts and log lines go in one statement each, at
+                # the end of its transaction (lib/batch.py).
+                with transaction.atomic(), batch.deferred():
                     if lease is not None:
                         lease.renew()  # in the page's transaction: lost lease, nothing written
                     links = PageLinks(calendar, changes.events)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from django.db import transaction
 from django.utils import timezone
 
+from portier.lib import batch
 from portier.visits.models import (
     Appointment,
     AppointmentStatus,
@@ -169,6 +170,10 @@ def _sync_guests(
     return added, removed, [*existing.values(), *new]
 
 
+def _insert_versions(versions: list[AppointmentVersion]) -> None:
+    AppointmentVersion.objects.bulk_create(versions)
+
+
 def _record(
     appointment: Appointment, change: AppointmentChange, guests: list[Guest] | None = None
 ) -> AppointmentChange:
@@ -176,9 +181,9 @@ def _record(
     from portier.invitations import services as invitations
 
     guests = list(appointment.guests.all()) if guests is None else guests
+    invitations.appointment_changed(appointment=appointment, change=change, guests=guests)
     if change.kind != "cancelled":
         remember_guests(appointment, guests)  # every invited guest becomes a contact of the host
-    invitations.appointment_changed(appointment=appointment, change=change, guests=guests)
     return change
 
 
@@ -214,8 +219,9 @@ def create_appointment(
         guest.appointment = appointment
     Guest.objects.bulk_create(rows)
     added = [g.email for g in rows if g.kind == GuestKind.GUEST]
-    AppointmentVersion.objects.create(
-        appointment=appointment, number=1, fingerprint=appointment.fingerprint
+    batch.defer(
+        _insert_versions,
+        AppointmentVersion(appointment=appointment, number=1, fingerprint=appointment.fingerprint),
     )
     change = AppointmentChange(
         appointment_id=appointment.pk,
@@ -272,8 +278,9 @@ def update_appointment(
     appointment.version += 1
     appointment.fingerprint = after
     appointment.save()  # the fields, the version and the fingerprint in one UPDATE
-    AppointmentVersion.objects.create(
-        appointment=appointment, number=appointment.version, fingerprint=after
+    batch.defer(
+        _insert_versions,
+        AppointmentVersion(appointment=appointment, number=appointment.version, fingerprint=after),
     )
     change = AppointmentChange(
         appointment_id=appointment.pk,
@@ -300,8 +307,11 @@ def cancel_appointment(*, appointment: Appointment, reason: str = "") -> Appoint
     appointment.cancelled_at = timezone.now()
     appointment.version += 1
     appointment.save(update_fields=["status", "cancelled_at", "version", "updated"])
-    AppointmentVersion.objects.create(
-        appointment=appointment, number=appointment.version, fingerprint=appointment.fingerprint
+    batch.defer(
+        _insert_versions,
+        AppointmentVersion(
+            appointment=appointment, number=appointment.version, fingerprint=appointment.fingerprint
+        ),
     )
     change = AppointmentChange(
         appointment_id=appointment.pk,
