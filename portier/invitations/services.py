@@ -71,11 +71,12 @@ class _Lanes:
     rows go out in pk order). Decisions are those of reading each lane and key on its own: a
     change writes at most one row per lane, and its lanes and keys are its guests' own."""
 
-    def __init__(self, lanes: set[str], keys: set[str]):
+    def __init__(self, lanes: set[str], keys: set[str], *, read: bool = True):
         self.by_lane: dict[str, list[tuple[int, str, str]]] = {}
         self.keys: set[str] = set()
         rows = Notification.objects.filter(Q(lane__in=lanes) | Q(key__in=keys))
-        for pk, lane, kind, status, key in rows.values_list("pk", "lane", "kind", "status", "key"):
+        fields = ("pk", "lane", "kind", "status", "key")
+        for pk, lane, kind, status, key in rows.values_list(*fields) if read else ():
             self.by_lane.setdefault(lane, []).append((pk, kind, status))
             self.keys.add(key)
         self.new: list[Notification] = []
@@ -236,9 +237,10 @@ def is_relevant(changed, *, series) -> bool:
     return bool(set(changed) & MOVE_KEYS) if series is not None else bool(changed)
 
 
-def appointment_changed(*, appointment, change, guests=None) -> None:
+def appointment_changed(*, appointment, change, guests=None, new: bool = False) -> None:
     """Write the outbox rows a change causes. Called inside the change's transaction.
-    `guests`: the appointment's guest rows when the caller has them."""
+    `guests`: the appointment's guest rows when the caller has them. `new`: the change created
+    the appointment in this transaction (the visits services say so, a replay never does)."""
     if change.kind == "unchanged" or is_past(appointment):
         return
     if appointment.is_walk_in:  # registered at the front desk: the guest is already here
@@ -268,7 +270,9 @@ def appointment_changed(*, appointment, change, guests=None) -> None:
     lanes = {lane_for(email=g.email, appointment=appointment, series=series) for g in current}
     lanes |= {lane_for(email=g.email, appointment=appointment, series=series) for g in removed}
     keys = set().union(*(_keys(appointment, g.email, change.version) for g in current + removed))
-    state = _Lanes(lanes, keys)
+    # A new appointment outside a series has nothing in the outbox: its lanes and keys carry
+    # its id, never one of a deleted appointment (SQLite AUTOINCREMENT, PostgreSQL sequence).
+    state = _Lanes(lanes, keys, read=not (new and series is None))
     rows = _rows(state, appointment, change, current, removed)
     state.insert()
     _tally(change, rows)

@@ -175,13 +175,17 @@ def _insert_versions(versions: list[AppointmentVersion]) -> None:
 
 
 def _record(
-    appointment: Appointment, change: AppointmentChange, guests: list[Guest] | None = None
+    appointment: Appointment,
+    change: AppointmentChange,
+    guests: list[Guest] | None = None,
+    *,
+    new: bool = False,
 ) -> AppointmentChange:
     from portier.contacts.services import remember_guests
     from portier.invitations import services as invitations
 
     guests = list(appointment.guests.all()) if guests is None else guests
-    invitations.appointment_changed(appointment=appointment, change=change, guests=guests)
+    invitations.appointment_changed(appointment=appointment, change=change, guests=guests, new=new)
     if change.kind != "cancelled":
         remember_guests(appointment, guests)  # every invited guest becomes a contact of the host
     return change
@@ -231,7 +235,7 @@ def create_appointment(
         after=appointment.fingerprint,
         added=tuple(added),
     )
-    return appointment, _record(appointment, change, rows)
+    return appointment, _record(appointment, change, rows, new=True)
 
 
 @transaction.atomic
