@@ -39,7 +39,7 @@ class PageLinks:
             # Lock the links only: PostgreSQL refuses FOR UPDATE on the nullable side.
             for link in SyncedEvent.objects.select_for_update(of=("self",))
             .filter(calendar=calendar, remote_id__in=ids)
-            .select_related("appointment")
+            .select_related("appointment__location")
         }
         self.linked = frozenset(self.rows)  # linked before the page: worth applying
         self.absent = ids - self.linked  # known to have no link (until applied)
@@ -235,10 +235,10 @@ def _log_placed(calendar: Calendar, event: RemoteEvent, outcome: Outcome) -> Non
             title=outcome.title,
             appointment=appointment,
         )
-        held(calendar, event, appointment, fresh=True)
+        held(calendar, event, appointment, outcome.held_code)
         sync_log.record_emails(calendar, event.remote_id, appointment, change)
         return
-    held(calendar, event, appointment)
+    held(calendar, event, appointment, outcome.held_code)
     if change.kind == "unchanged":
         return
     params: dict[str, Any] = {"fields": list(change.changed)}
@@ -262,13 +262,10 @@ def _log_placed(calendar: Calendar, event: RemoteEvent, outcome: Outcome) -> Non
     sync_log.record_emails(calendar, event.remote_id, appointment, change)
 
 
-def held(
-    calendar: Calendar, event: RemoteEvent, appointment: Appointment, *, fresh: bool = False
-) -> None:
-    """Log the hold and tell the host, once per event and wrong code. `fresh`: the
-    appointment is the one the services just created (else its code is read again)."""
-    if not fresh:
-        appointment.refresh_from_db(fields=["held_code"])
+def held(calendar: Calendar, event: RemoteEvent, appointment: Appointment, code: str) -> None:
+    """Log the hold and tell the host, once per event and wrong code (`code`: the one the
+    appointment is held for now, as reconcile placed it; "": none)."""
+    appointment.held_code = code
     if not appointment.held_code:
         return
     sync_log.record(

@@ -107,6 +107,7 @@ class Outcome:
     change: AppointmentChange | None = None
     title: str = ""  # as guests read it
     location: Any = None  # where the event was placed
+    held_code: str = ""  # placed or updated: the wrong location code it is held for
     withdrawn: bool = False  # the source no longer shows it marked
     cancelled: bool = False  # withdrawing it cancelled the appointment
     parts: tuple["Outcome", ...] = ()  # a deleted series: one per date, as `occurrences`
@@ -213,7 +214,8 @@ def _place(event: RemoteEvent, context: Context, placed: Appointment | None) -> 
             ).exists():
                 raise
             return _place(event, context, None)
-        return Outcome(Verdict.CREATED, None, appointment, change, title, location)
+        held = placement["held_code"]
+        return Outcome(Verdict.CREATED, None, appointment, change, title, location, held_code=held)
     if not context.speaks_for(appointment, event):
         return Outcome(Verdict.NOT_OURS, appointment=appointment)
     change = services.update_appointment(
@@ -227,7 +229,8 @@ def _place(event: RemoteEvent, context: Context, placed: Appointment | None) -> 
         **placement,
         **source,
     )
-    return Outcome(Verdict.UPDATED, None, appointment, change, title, location)
+    held = placement["held_code"]  # what update_appointment stored
+    return Outcome(Verdict.UPDATED, None, appointment, change, title, location, held_code=held)
 
 
 def placement_of(event: RemoteEvent, context: Context, appointment: Appointment | None) -> dict:

@@ -250,7 +250,11 @@ def update_appointment(
     """Apply what changed. fields: title, location, description, held_code, host, and the
     source fields. A cancelled appointment stays cancelled unless reactivate=True (the marker
     came back), which invites its guests anew."""
-    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("company", "location")  # the fingerprint's and the outbox's
+        .get(pk=appointment.pk)
+    )
     before = appointment.fingerprint or compute_fingerprint(appointment)
     was_held = appointment.is_held
     was_cancelled = appointment.is_cancelled
