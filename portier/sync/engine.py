@@ -84,11 +84,12 @@ def sync_calendar(calendar_id: int, *, lease: Lease | None = None) -> SyncResult
                         lease.renew()  # in the page's transaction: lost lease, nothing written
                     links = PageLinks(calendar, changes.events)
                     worth = worth_applying(calendar, changes.events, links)
-                    # The location codes, read once a page (an admin may change them meanwhile).
+                    # The location codes and the new events' appointments, read once a page
+                    # (an admin may change the codes meanwhile).
                     page_context = context
                     if worth:
                         codes = coded_locations(calendar.connection.company)
-                        page_context = replace(context, location_codes=codes)
+                        page_context = replace(context, location_codes=codes, find=links.find)
                     for event in worth:
                         apply_event(calendar, event, now=started, context=page_context, links=links)
                     seen.update(event.remote_id for event in changes.events)

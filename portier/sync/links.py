@@ -11,7 +11,7 @@ from portier.sync import notices, reasons
 from portier.sync.context import context_for
 from portier.sync.models import Action, SyncedEvent
 from portier.visits.models import Appointment
-from portier.visits.reconcile import Context, Known, Outcome, Reason, Verdict, reconcile
+from portier.visits.reconcile import ASK, Context, Known, Outcome, Reason, Verdict, reconcile
 from portier.visits.remote_events import is_marked, start_instant
 
 CODES = {
@@ -43,6 +43,7 @@ class PageLinks:
         }
         self.linked = frozenset(self.rows)  # linked before the page: worth applying
         self.absent = ids - self.linked  # known to have no link (until applied)
+        self.occurrences = self._occurrences(calendar, events)
 
     def get(self, remote_id: str) -> SyncedEvent | None:
         if remote_id in self.rows:
@@ -51,16 +52,52 @@ class PageLinks:
             return None
         return _read_link(self.calendar, remote_id)
 
-    def applied(self, remote_id: str, *appointment_ids: int | None) -> None:
-        self.rows.pop(remote_id, None)
-        self.absent.discard(remote_id)
+    def _occurrences(self, calendar: Calendar, events: list[RemoteEvent]) -> dict:
+        """The company's appointments of the page's new marked events, by occurrence (None:
+        none yet), read and locked in one query instead of one each."""
+        wanted = {
+            (event.ical_uid or event.remote_id, event.instance_key)
+            for event in events
+            if event.remote_id in self.absent and is_marked(event) and not event.is_cancelled
+        }
+        if not wanted:
+            return {}
+        found: dict = dict.fromkeys(wanted)
+        appointments = (
+            Appointment.objects.select_for_update(of=("self",))
+            .filter(
+                company_id=calendar.connection.company_id,
+                ical_uid__in={ical_uid for ical_uid, _key in wanted},
+                instance_key__in={key for _uid, key in wanted},
+            )
+            .select_related("location")
+            .order_by("pk")  # locked in one order by every sync
+        )
+        for appointment in appointments:
+            occurrence = (appointment.ical_uid, appointment.instance_key)
+            if occurrence in found:
+                found[occurrence] = appointment
+        return found
+
+    def find(self, ical_uid: str, instance_key: str) -> Appointment | None | object:
+        """reconcile's Context.find: what the page read, else ASK."""
+        return self.occurrences.get((ical_uid, instance_key), ASK)
+
+    def applied(self, event: RemoteEvent, *appointment_ids: int | None) -> None:
+        self.rows.pop(event.remote_id, None)
+        self.absent.discard(event.remote_id)
+        self.occurrences.pop((event.ical_uid or event.remote_id, event.instance_key), None)
         stale = {pk for pk in appointment_ids if pk is not None}
         if stale:
             self.rows = {k: v for k, v in self.rows.items() if v.appointment_id not in stale}
+            self.occurrences = {
+                k: v for k, v in self.occurrences.items() if v is None or v.pk not in stale
+            }
 
     def forget(self) -> None:
         self.rows.clear()
         self.absent.clear()
+        self.occurrences.clear()
 
 
 def _read_link(calendar: Calendar, remote_id: str) -> SyncedEvent | None:
@@ -126,7 +163,7 @@ def apply_event(
         return
     placed = _follow(calendar, event, context, link)
     if links:
-        links.applied(event.remote_id, link.appointment_id if link else None, placed)
+        links.applied(event, link.appointment_id if link else None, placed)
 
 
 def _follow(
