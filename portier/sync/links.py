@@ -44,6 +44,7 @@ class PageLinks:
         self.linked = frozenset(self.rows)  # linked before the page: worth applying
         self.absent = ids - self.linked  # known to have no link (until applied)
         self.occurrences = self._occurrences(calendar, events)
+        self._sharing: dict[int | None, list] | None = None
 
     def get(self, remote_id: str) -> SyncedEvent | None:
         if remote_id in self.rows:
@@ -87,12 +88,19 @@ class PageLinks:
         self.rows.pop(event.remote_id, None)
         self.absent.discard(event.remote_id)
         self.occurrences.pop((event.ical_uid or event.remote_id, event.instance_key), None)
-        stale = {pk for pk in appointment_ids if pk is not None}
-        if stale:
-            self.rows = {k: v for k, v in self.rows.items() if v.appointment_id not in stale}
-            self.occurrences = {
-                k: v for k, v in self.occurrences.items() if v is None or v.pk not in stale
-            }
+        if self._sharing is None:  # what shows each appointment, made when first needed
+            self._sharing = {}
+            for remote_id, link in self.rows.items():
+                self._sharing.setdefault(link.appointment_id, []).append(remote_id)
+            for occurrence, appointment in self.occurrences.items():
+                if appointment is not None:
+                    self._sharing.setdefault(appointment.pk, []).append(occurrence)
+        for pk in {pk for pk in appointment_ids if pk is not None}:
+            for key in self._sharing.pop(pk, ()):
+                if isinstance(key, str):  # a link's remote id
+                    self.rows.pop(key, None)
+                else:  # an occurrence (ical_uid, instance_key)
+                    self.occurrences.pop(key, None)
 
     def forget(self) -> None:
         self.rows.clear()
