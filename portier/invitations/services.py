@@ -18,7 +18,7 @@ guest one "series cancelled" e-mail even when the engine never calls `series_can
 """
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -65,6 +65,51 @@ def lane_for(*, email: str, appointment=None, series=None) -> str:
     return f"a{appointment.pk}:{email}"
 
 
+class _Lanes:
+    """What the outbox holds for the lanes and keys of one change, read in one query, and the
+    rows the change writes, inserted in one statement in the order they were decided (a lane's
+    rows go out in pk order). Decisions are those of reading each lane and key on its own: a
+    change writes at most one row per lane, and its lanes and keys are its guests' own."""
+
+    def __init__(self, lanes: set[str], keys: set[str], *, read: bool = True):
+        self.by_lane: dict[str, list[tuple[int, str, str]]] = {}
+        self.keys: set[str] = set()
+        rows = Notification.objects.filter(Q(lane__in=lanes) | Q(key__in=keys))
+        fields = ("pk", "lane", "kind", "status", "key")
+        for pk, lane, kind, status, key in rows.values_list(*fields) if read else ():
+            self.by_lane.setdefault(lane, []).append((pk, kind, status))
+            self.keys.add(key)
+        self.new: list[Notification] = []
+
+    def last_level(self, lane: str, *, series_level: bool) -> tuple[int, str, str] | None:
+        kinds = SERIES_KINDS if series_level else (Kind.INVITATION, Kind.CANCELLATION)
+        shown = [
+            row
+            for row in self.by_lane.get(lane, ())
+            if row[1] in kinds and row[2] != Status.SKIPPED
+        ]
+        return max(shown, default=None)
+
+    def is_invited(self, lane: str, *, series_level: bool) -> bool:
+        last = self.last_level(lane, series_level=series_level)
+        return last is not None and last[1] in INVITING
+
+    def write(self, key: str, **fields) -> Notification | None:
+        """The row unless its key exists (a replayed change)."""
+        if key in self.keys:
+            return None
+        self.keys.add(key)
+        row = Notification(key=key, message_id=outbox.message_id(), **fields)
+        self.new.append(row)
+        return row
+
+    def insert(self) -> None:
+        # PostgreSQL: a row another calendar's sync wrote meanwhile under the same key is left
+        # as it is (ON CONFLICT DO NOTHING). SQLite has one writer at a time, and its OR IGNORE
+        # would swallow a NOT NULL violation too.
+        Notification.objects.bulk_create(self.new, ignore_conflicts=connection.vendor != "sqlite")
+
+
 def _write(key: str, **fields) -> Notification | None:
     """The row unless its key exists (a replayed change); the caller wakes the worker once."""
     return outbox.write(key, wake=False, **fields)
@@ -94,23 +139,36 @@ def is_invited(lane: str, *, series_level: bool) -> bool:
     return last is not None and last.kind in INVITING
 
 
-def _date_may_be_new(lane: str, series) -> bool:
+def _date_may_be_new(outbox_state: _Lanes, lane: str, series) -> bool:
     """A date of a series the guest is invited to: a queued invitation will list it (planned
     at send time; locked, so no worker plans it before this commits); one sent or being sent
     may not have, so a row lets the planner check (it sends the series again if so)."""
     if series is None:
         return False
-    last = _last_level_row(lane, series_level=True)
-    if last is None or last.status != Status.QUEUED:
+    last = outbox_state.last_level(lane, series_level=True)
+    if last is None or last[2] != Status.QUEUED:
         return True
-    locked = Notification.objects.select_for_update().filter(pk=last.pk, status=Status.QUEUED)
+    locked = Notification.objects.select_for_update().filter(pk=last[0], status=Status.QUEUED)
     return not locked.exists()
 
 
-def _invite(appointment, guest, version: int) -> Notification | None:
+def _keys(appointment, email: str, version: int) -> set[str]:
+    """Every key a change of this version may write for this guest (see the module's doc)."""
+    pk, series = appointment.pk, appointment.series
+    keys = {f"inv:{pk}:{email}", f"inv:{pk}:{email}:{version}", f"upd:{pk}:{email}:{version}"}
+    keys |= {f"cxl:{pk}:{email}", f"cxl:{pk}:{email}:{version}"}
+    if series is not None:
+        base = f"inv:series:{series.pk}:{email}"
+        keys |= {base, f"{base}:{pk}:{version}"}
+    return keys
+
+
+def _invite(state: _Lanes, appointment, guest, version: int) -> Notification | None:
     series = appointment.series
     lane = lane_for(email=guest.email, appointment=appointment, series=series)
-    if is_invited(lane, series_level=series is not None) and not _date_may_be_new(lane, series):
+    if state.is_invited(lane, series_level=series is not None) and not _date_may_be_new(
+        state, lane, series
+    ):
         return None
     common = {
         "company": appointment.company,
@@ -121,19 +179,19 @@ def _invite(appointment, guest, version: int) -> Notification | None:
     }
     if series is not None:
         key = f"inv:series:{series.pk}:{guest.email}"
-        if Notification.objects.filter(key=key).exists():
+        if key in state.keys:
             key = f"{key}:{appointment.pk}:{version}"
-        return _write(key, kind=Kind.SERIES_INVITATION, series=series, **common)
+        return state.write(key, kind=Kind.SERIES_INVITATION, series=series, **common)
     key = f"inv:{appointment.pk}:{guest.email}"
-    if Notification.objects.filter(key=key).exists():
+    if key in state.keys:
         key = f"{key}:{version}"  # invited again after a cancellation
-    return _write(key, kind=Kind.INVITATION, appointment=appointment, **common)
+    return state.write(key, kind=Kind.INVITATION, appointment=appointment, **common)
 
 
-def _update(appointment, guest, version: int) -> Notification | None:
+def _update(state: _Lanes, appointment, guest, version: int) -> Notification | None:
     series = appointment.series
     lane = lane_for(email=guest.email, appointment=appointment, series=series)
-    return _write(
+    return state.write(
         f"upd:{appointment.pk}:{guest.email}:{version}",
         kind=Kind.UPDATE,
         company=appointment.company,
@@ -146,15 +204,15 @@ def _update(appointment, guest, version: int) -> Notification | None:
     )
 
 
-def _cancel(appointment, guest, version: int, *, removed: bool) -> Notification | None:
+def _cancel(state: _Lanes, appointment, guest, version: int, *, removed: bool):
     series = appointment.series
     lane = lane_for(email=guest.email, appointment=appointment, series=series)
-    if not is_invited(lane, series_level=series is not None):
+    if not state.is_invited(lane, series_level=series is not None):
         return None
     key = f"cxl:{appointment.pk}:{guest.email}"
-    if Notification.objects.filter(key=key).exists():
+    if key in state.keys:
         key = f"{key}:{version}"
-    return _write(
+    return state.write(
         key,
         kind=Kind.CANCELLATION,
         company=appointment.company,
@@ -192,48 +250,69 @@ def is_relevant(changed, *, series) -> bool:
     return bool(set(changed) & MOVE_KEYS) if series is not None else bool(changed)
 
 
-def appointment_changed(*, appointment, change) -> None:
-    """Write the outbox rows a change causes. Called inside the change's transaction."""
+def appointment_changed(*, appointment, change, guests=None, new: bool = False) -> None:
+    """Write the outbox rows a change causes. Called inside the change's transaction.
+    `guests`: the appointment's guest rows when the caller has them. `new`: the change created
+    the appointment in this transaction (the visits services say so, a replay never does)."""
     if change.kind == "unchanged" or is_past(appointment):
         return
     if appointment.is_walk_in:  # registered at the front desk: the guest is already here
         return
+    if change.kind != "cancelled" and appointment.is_cancelled:
+        return
     company, host, series = appointment.company, appointment.host, appointment.series
-    guests = {g.email: g for g in appointment.guests.all()}
+    rows_of = appointment.guests.all() if guests is None else guests
+    by_email = {g.email: g for g in rows_of}
     current = [
         g
-        for g in guests.values()
+        for g in by_email.values()
         if g.removed_at is None
         and g.kind == GuestKind.GUEST
         and is_guest_address(g.email, company=company, host=host)
     ]
-    rows = []
+    removed = [
+        by_email[email]
+        for email in change.removed
+        if email in by_email and is_guest_address(email, company=company, host=host)
+    ]
+    cancelled_series = series is not None and series.status == AppointmentStatus.CANCELLED
+    if change.kind == "cancelled" and cancelled_series:
+        current = []  # the series' cancellation covers its dates
+    if not current and not removed:
+        return _tally(change, [])
+    lanes = {lane_for(email=g.email, appointment=appointment, series=series) for g in current}
+    lanes |= {lane_for(email=g.email, appointment=appointment, series=series) for g in removed}
+    keys = set().union(*(_keys(appointment, g.email, change.version) for g in current + removed))
+    # A new appointment outside a series has nothing in the outbox: its lanes and keys carry
+    # its id, never one of a deleted appointment (SQLite AUTOINCREMENT, PostgreSQL sequence).
+    state = _Lanes(lanes, keys, read=not (new and series is None))
+    rows = _rows(state, appointment, change, current, removed)
+    state.insert()
+    _tally(change, rows)
+    return _after_commit(rows)
+
+
+def _rows(state: _Lanes, appointment, change, current: list, removed: list) -> list:
+    series, version = appointment.series, change.version
     if change.kind == "cancelled":
-        if series is None or series.status != AppointmentStatus.CANCELLED:
-            rows += [_cancel(appointment, g, change.version, removed=False) for g in current]
-        _tally(change, rows)
-        return _after_commit(rows)
-    if appointment.is_cancelled:
-        return None
+        return [_cancel(state, appointment, g, version, removed=False) for g in current]
     invite_all = change.kind == "created" or change.released
+    rows = []
     # While held (unknown location code) guests hear of nothing but their removal; the release
     # tells those invited before the hold what changed with it (the planner compares with what
     # they were last sent), and invites the others.
     for guest in current if not appointment.is_held else ():
         lane = lane_for(email=guest.email, appointment=appointment, series=series)
-        invited = is_invited(lane, series_level=series is not None)
+        invited = state.is_invited(lane, series_level=series is not None)
         if change.released and invited:
-            rows.append(_update(appointment, guest, change.version))
+            rows.append(_update(state, appointment, guest, version))
         elif invite_all or guest.email in change.added or not invited:
-            rows.append(_invite(appointment, guest, change.version))
+            rows.append(_invite(state, appointment, guest, version))
         elif is_relevant(change.changed, series=series):
-            rows.append(_update(appointment, guest, change.version))
-    for email in change.removed:
-        guest = guests.get(email)
-        if guest is not None and is_guest_address(email, company=company, host=host):
-            rows.append(_cancel(appointment, guest, change.version, removed=True))
-    _tally(change, rows)
-    return _after_commit(rows)
+            rows.append(_update(state, appointment, guest, version))
+    for guest in removed:
+        rows.append(_cancel(state, appointment, guest, version, removed=True))
+    return rows
 
 
 @transaction.atomic

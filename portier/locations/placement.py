@@ -28,12 +28,20 @@ class Resolution:
     match: CodeMatch | None = None
 
 
-def resolve_location(company, location_text: str | None, title: str | None) -> Resolution:
-    """Read the code in an event against this company's codes (and no other company's)."""
-    by_code = {
+def coded_locations(company) -> dict[str, Location]:
+    """The company's locations that have a code, by code."""
+    return {
         location.code.upper(): location
         for location in Location.objects.for_company(company).with_code()
     }
+
+
+def resolve_location(
+    company, location_text: str | None, title: str | None, by_code=None
+) -> Resolution:
+    """Read the code in an event against this company's codes (and no other company's).
+    `by_code`: `coded_locations(company)` when the caller read it once for many events."""
+    by_code = coded_locations(company) if by_code is None else by_code
     match = find_code(location_text, title, by_code.keys())
     if match is None:
         return Resolution(location=None, code=None)

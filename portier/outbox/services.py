@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 
+from portier.lib import batch
 from portier.outbox import tasks
 from portier.outbox.models import Notification
 
@@ -30,4 +31,10 @@ def write(key: str, *, wake: bool = True, **fields) -> Notification | None:
 
 
 def wake_after_commit() -> None:
+    # Within a sync's page, once for the page (lib/batch.py), not once per change: each wake
+    # is a task on the queue (a commit to its file on SQLite).
+    batch.defer(_wake, None)
+
+
+def _wake(_callers: list) -> None:
     transaction.on_commit(tasks.deliver_outbox)

@@ -11,7 +11,7 @@ through `sync.links.apply_event`, a thin caller of `visits.reconcile`.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -20,10 +20,12 @@ from django.utils import timezone
 from portier.integrations.models import Calendar, Connection, Status
 from portier.integrations.services import provider_for, record_provider_error, store_tokens
 from portier.invitations import services as invitations
+from portier.lib import batch
+from portier.locations.placement import coded_locations
 from portier.sources.base import CalendarClient, CursorExpired, ProviderError
 from portier.sync.context import context_for, fetch_rules, horizon_end
 from portier.sync.lease import Lease, LeaseLost
-from portier.sync.links import apply_event, withdraw_link, worth_applying
+from portier.sync.links import PageLinks, apply_event, withdraw_link, worth_applying
 from portier.sync.models import SyncedEvent
 from portier.visits.reconcile import Context
 
@@ -76,11 +78,21 @@ def sync_calendar(calendar_id: int, *, lease: Lease | None = None) -> SyncResult
                 # Everything the page needs from the provider is fetched before its
                 # transaction opens: on SQLite that transaction holds the write lock.
                 fetch_rules(provider, calendar, changes.events, rules)
-                with transaction.atomic():
+                # The page's versions, contacts and log lines go in one statement each, at
+                # the end of its transaction (lib/batch.py).
+                with transaction.atomic(), batch.deferred():
                     if lease is not None:
                         lease.renew()  # in the page's transaction: lost lease, nothing written
-                    for event in worth_applying(calendar, changes.events):
-                        apply_event(calendar, event, now=started, context=context)
+                    links = PageLinks(calendar, changes.events)
+                    worth = worth_applying(calendar, changes.events, links)
+                    # The location codes and the new events' appointments, read once a page
+                    # (an admin may change the codes meanwhile).
+                    page_context = context
+                    if worth:
+                        codes = coded_locations(calendar.connection.company)
+                        page_context = replace(context, location_codes=codes, find=links.find)
+                    for event in worth:
+                        apply_event(calendar, event, now=started, context=page_context, links=links)
                     seen.update(event.remote_id for event in changes.events)
                     result.events += len(changes.events)
                     if not changes.next_page:

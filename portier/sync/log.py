@@ -1,3 +1,4 @@
+from portier.lib import batch
 from portier.sync import reasons
 from portier.sync.models import Action, SyncLogEntry
 
@@ -9,15 +10,10 @@ def record(
     sentence is made in the reader's language. Repeats of the latest entry (same action and
     reason) are dropped, so a re-sync does not fill the log with 'ignored' lines."""
     params = params or {}
-    if action in (Action.IGNORED, Action.HELD, Action.ERROR):
-        latest = (
-            SyncLogEntry.objects.filter(calendar=calendar, remote_id=remote_id)
-            .values_list("action", "code", "params")
-            .first()
-        )
-        if latest == (action, code, params):
-            return None
-    return SyncLogEntry.objects.create(
+    repeatable = action in (Action.IGNORED, Action.HELD, Action.ERROR)
+    if repeatable and _latest(calendar, remote_id) == (action, code, params):
+        return None
+    entry = SyncLogEntry(
         company_id=calendar.connection.company_id,
         calendar=calendar,
         appointment=appointment,
@@ -26,6 +22,23 @@ def record(
         action=action,
         code=code,
         params=params,
+    )
+    batch.defer(_insert, entry)  # a sync's page writes its lines in one statement
+    return entry
+
+
+def _insert(entries: list[SyncLogEntry]) -> None:
+    SyncLogEntry.objects.bulk_create(entries)
+
+
+def _latest(calendar, remote_id: str) -> tuple | None:
+    for entry in reversed(batch.waiting(_insert)):
+        if entry.calendar_id == calendar.pk and entry.remote_id == remote_id:
+            return (entry.action, entry.code, entry.params)
+    return (
+        SyncLogEntry.objects.filter(calendar=calendar, remote_id=remote_id)
+        .values_list("action", "code", "params")
+        .first()
     )
 
 

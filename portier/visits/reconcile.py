@@ -55,6 +55,9 @@ class Reason(StrEnum):
     NO_OUTSIDE_GUESTS = "no_outside_guests"
 
 
+ASK = object()  # Context.find's answer when it does not know
+
+
 def _always(appointment: Appointment, event: RemoteEvent) -> bool:
     return True
 
@@ -85,6 +88,12 @@ class Context:
     # Whether another source still shows an appointment this one withdraws: None (cancel it),
     # else the origin fields to move to it ({}: none to move).
     successor: Callable[[Appointment], Mapping[str, Any] | None] = _nobody
+    # The company's location codes (locations.placement.coded_locations) when the caller read
+    # them once for many events (a sync's page); None: read for each event.
+    location_codes: Mapping[str, Any] | None = None
+    # The appointment of an occurrence (ical_uid, instance_key) when the caller read a page's
+    # at once (locked): an Appointment, None (there is none), or ASK (read it here).
+    find: Callable[[str, str], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,7 @@ class Outcome:
     change: AppointmentChange | None = None
     title: str = ""  # as guests read it
     location: Any = None  # where the event was placed
+    held_code: str = ""  # placed or updated: the wrong location code it is held for
     withdrawn: bool = False  # the source no longer shows it marked
     cancelled: bool = False  # withdrawing it cancelled the appointment
     parts: tuple["Outcome", ...] = ()  # a deleted series: one per date, as `occurrences`
@@ -167,11 +177,7 @@ def _place(event: RemoteEvent, context: Context, placed: Appointment | None) -> 
     company = context.company
     people = classify_attendees(event, company=company, host_emails=set(context.host_emails))
     ical_uid, instance_key = event.ical_uid or event.remote_id, event.instance_key
-    appointment = placed or (
-        Appointment.objects.select_for_update()
-        .filter(company=company, ical_uid=ical_uid, instance_key=instance_key)
-        .first()
-    )
+    appointment = placed or _find(context, ical_uid, instance_key)
     if appointment is None and not people.external:
         return Outcome(Verdict.IGNORED, Reason.NO_OUTSIDE_GUESTS)
     placement = placement_of(event, context, appointment)
@@ -209,8 +215,9 @@ def _place(event: RemoteEvent, context: Context, placed: Appointment | None) -> 
                 company=company, ical_uid=ical_uid, instance_key=instance_key
             ).exists():
                 raise
-            return _place(event, context, None)
-        return Outcome(Verdict.CREATED, None, appointment, change, title, location)
+            return _place(event, replace(context, find=None), None)  # read it now
+        held = placement["held_code"]
+        return Outcome(Verdict.CREATED, None, appointment, change, title, location, held_code=held)
     if not context.speaks_for(appointment, event):
         return Outcome(Verdict.NOT_OURS, appointment=appointment)
     change = services.update_appointment(
@@ -224,13 +231,27 @@ def _place(event: RemoteEvent, context: Context, placed: Appointment | None) -> 
         **placement,
         **source,
     )
-    return Outcome(Verdict.UPDATED, None, appointment, change, title, location)
+    held = placement["held_code"]  # what update_appointment stored
+    return Outcome(Verdict.UPDATED, None, appointment, change, title, location, held_code=held)
+
+
+def _find(context: Context, ical_uid: str, instance_key: str) -> Appointment | None:
+    found = context.find(ical_uid, instance_key) if context.find else ASK
+    if found is not ASK:
+        return found
+    return (
+        Appointment.objects.select_for_update()
+        .filter(company=context.company, ical_uid=ical_uid, instance_key=instance_key)
+        .first()
+    )
 
 
 def placement_of(event: RemoteEvent, context: Context, appointment: Appointment | None) -> dict:
     """Where the visit takes place: the event's location code, else the context's default
     location. A wrong code holds the appointment where it is (or would be)."""
-    resolution = resolve_location(context.company, event.location, event.title)
+    resolution = resolve_location(
+        context.company, event.location, event.title, context.location_codes
+    )
     if resolution.invalid:
         location = appointment.location if appointment else context.default_location
         return {"location": location, "location_code": "", "held_code": resolution.code}

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from django.db import transaction
 from django.utils import timezone
 
+from portier.lib import batch
 from portier.visits.models import (
     Appointment,
     AppointmentStatus,
@@ -61,12 +62,12 @@ class AppointmentChange:
         return bool(self.changed)
 
 
-def compute_fingerprint(appointment: Appointment) -> dict:
-    """What a guest sees. A change here (guests aside) is worth an update e-mail."""
+def compute_fingerprint(appointment: Appointment, guests: list[Guest] | None = None) -> dict:
+    """What a guest sees. A change here (guests aside) is worth an update e-mail. `guests`:
+    the appointment's guest rows when the caller has them (saves reading them again)."""
     location = appointment.location
-    guests = sorted(
-        g.email for g in appointment.guests.all() if g.removed_at is None and g.kind == "guest"
-    )
+    rows = appointment.guests.all() if guests is None else guests
+    emails = sorted(g.email for g in rows if g.removed_at is None and g.kind == "guest")
     return {
         "title": appointment.title,
         # Always in UTC: the same instant must give the same text, whatever zone it came in.
@@ -81,7 +82,7 @@ def compute_fingerprint(appointment: Appointment) -> dict:
         "location_address": location.address,
         "location_text": appointment.location_text,  # the room or detail typed in the event
         "description": appointment.description,  # manual appointments only
-        "guests": guests,
+        "guests": emails,
     }
 
 
@@ -100,21 +101,37 @@ def _apply_timing(appointment: Appointment, timing: Timing) -> None:
     appointment.end_date = timing.end_date
 
 
-def _sync_guests(appointment: Appointment, guests: list[GuestInfo]) -> tuple[list, list]:
-    """Make the appointment's guest list equal to `guests`; returns added and removed e-mails."""
+def _wanted(guests: list[GuestInfo]) -> dict[str, GuestInfo]:
     wanted = {}
     for info in guests:
         email = info.email.strip().lower()
         if email and email not in wanted:
             wanted[email] = info
+    return wanted
+
+
+def _new_guests(guests: list[GuestInfo]) -> list[Guest]:
+    """The guest rows of a new appointment, not saved yet (one INSERT for all of them)."""
+    return [
+        Guest(email=email, name=info.name[:200], kind=info.kind)
+        for email, info in _wanted(guests).items()
+    ]
+
+
+def _sync_guests(
+    appointment: Appointment, guests: list[GuestInfo]
+) -> tuple[list, list, list[Guest]]:
+    """Make the appointment's guest list equal to `guests`; returns added and removed e-mails
+    and the appointment's guest rows as they are now."""
+    wanted = _wanted(guests)
     existing = {g.email: g for g in appointment.guests.all()}
-    added, removed = [], []
+    added, removed, new = [], [], []
     now = timezone.now()
     for email, info in wanted.items():
         guest = existing.get(email)
         if guest is None:
-            Guest.objects.create(
-                appointment=appointment, email=email, name=info.name[:200], kind=info.kind
+            new.append(
+                Guest(appointment=appointment, email=email, name=info.name[:200], kind=info.kind)
             )
             if info.kind == GuestKind.GUEST:
                 added.append(email)
@@ -141,22 +158,36 @@ def _sync_guests(appointment: Appointment, guests: list[GuestInfo]) -> tuple[lis
             added.append(email)
         elif was_invitable and not is_invitable:
             removed.append(email)
-    for email, guest in existing.items():
-        if email not in wanted and guest.removed_at is None:
-            guest.removed_at = now
-            guest.save(update_fields=["removed_at"])
-            if guest.kind == GuestKind.GUEST:
-                removed.append(email)
-    return added, removed
+    gone = [g for email, g in existing.items() if email not in wanted and g.removed_at is None]
+    for guest in gone:
+        guest.removed_at = now
+        if guest.kind == GuestKind.GUEST:
+            removed.append(guest.email)
+    if gone:
+        Guest.objects.filter(pk__in=[g.pk for g in gone]).update(removed_at=now)
+    if new:
+        Guest.objects.bulk_create(new)
+    return added, removed, [*existing.values(), *new]
 
 
-def _record(appointment: Appointment, change: AppointmentChange) -> AppointmentChange:
+def _insert_versions(versions: list[AppointmentVersion]) -> None:
+    AppointmentVersion.objects.bulk_create(versions)
+
+
+def _record(
+    appointment: Appointment,
+    change: AppointmentChange,
+    guests: list[Guest] | None = None,
+    *,
+    new: bool = False,
+) -> AppointmentChange:
     from portier.contacts.services import remember_guests
     from portier.invitations import services as invitations
 
+    guests = list(appointment.guests.all()) if guests is None else guests
+    invitations.appointment_changed(appointment=appointment, change=change, guests=guests, new=new)
     if change.kind != "cancelled":
-        remember_guests(appointment)  # every invited guest becomes a contact of the host
-    invitations.appointment_changed(appointment=appointment, change=change)
+        remember_guests(appointment, guests)  # every invited guest becomes a contact of the host
     return change
 
 
@@ -185,12 +216,16 @@ def create_appointment(
         **source_fields,
     )
     _apply_timing(appointment, timing)
+    rows = _new_guests(guests)
+    appointment.fingerprint = compute_fingerprint(appointment, rows)
     appointment.save()
-    added, _removed = _sync_guests(appointment, guests)
-    appointment.fingerprint = compute_fingerprint(appointment)
-    appointment.save(update_fields=["fingerprint"])
-    AppointmentVersion.objects.create(
-        appointment=appointment, number=1, fingerprint=appointment.fingerprint
+    for guest in rows:
+        guest.appointment = appointment
+    Guest.objects.bulk_create(rows)
+    added = [g.email for g in rows if g.kind == GuestKind.GUEST]
+    batch.defer(
+        _insert_versions,
+        AppointmentVersion(appointment=appointment, number=1, fingerprint=appointment.fingerprint),
     )
     change = AppointmentChange(
         appointment_id=appointment.pk,
@@ -200,7 +235,7 @@ def create_appointment(
         after=appointment.fingerprint,
         added=tuple(added),
     )
-    return appointment, _record(appointment, change)
+    return appointment, _record(appointment, change, rows, new=True)
 
 
 @transaction.atomic
@@ -215,7 +250,11 @@ def update_appointment(
     """Apply what changed. fields: title, location, description, held_code, host, and the
     source fields. A cancelled appointment stays cancelled unless reactivate=True (the marker
     came back), which invites its guests anew."""
-    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("company", "location")  # the fingerprint's and the outbox's
+        .get(pk=appointment.pk)
+    )
     before = appointment.fingerprint or compute_fingerprint(appointment)
     was_held = appointment.is_held
     was_cancelled = appointment.is_cancelled
@@ -228,9 +267,11 @@ def update_appointment(
     if was_cancelled and reactivate:
         appointment.status = AppointmentStatus.ACTIVE
         appointment.cancelled_at = None
-    appointment.save()
-    added, removed = _sync_guests(appointment, guests) if guests is not None else ([], [])
-    after = compute_fingerprint(appointment)
+    if guests is None:
+        added, removed, rows = [], [], list(appointment.guests.all())
+    else:
+        added, removed, rows = _sync_guests(appointment, guests)
+    after = compute_fingerprint(appointment, rows)
     revived = was_cancelled and reactivate
     changed = _diff(before, after)
     if (
@@ -240,12 +281,14 @@ def update_appointment(
         and not revived
         and was_held == appointment.is_held
     ):
+        appointment.save()  # source fields (link, calendar) may have changed all the same
         return AppointmentChange(appointment.pk, "unchanged", appointment.version, before, after)
     appointment.version += 1
     appointment.fingerprint = after
-    appointment.save(update_fields=["version", "fingerprint", "updated"])
-    AppointmentVersion.objects.create(
-        appointment=appointment, number=appointment.version, fingerprint=after
+    appointment.save()  # the fields, the version and the fingerprint in one UPDATE
+    batch.defer(
+        _insert_versions,
+        AppointmentVersion(appointment=appointment, number=appointment.version, fingerprint=after),
     )
     change = AppointmentChange(
         appointment_id=appointment.pk,
@@ -258,7 +301,7 @@ def update_appointment(
         changed=changed,
         released=was_held and not appointment.is_held,
     )
-    return _record(appointment, change)
+    return _record(appointment, change, rows)
 
 
 @transaction.atomic
@@ -272,8 +315,11 @@ def cancel_appointment(*, appointment: Appointment, reason: str = "") -> Appoint
     appointment.cancelled_at = timezone.now()
     appointment.version += 1
     appointment.save(update_fields=["status", "cancelled_at", "version", "updated"])
-    AppointmentVersion.objects.create(
-        appointment=appointment, number=appointment.version, fingerprint=appointment.fingerprint
+    batch.defer(
+        _insert_versions,
+        AppointmentVersion(
+            appointment=appointment, number=appointment.version, fingerprint=appointment.fingerprint
+        ),
     )
     change = AppointmentChange(
         appointment_id=appointment.pk,

@@ -6,6 +6,7 @@ the simulator, a sandbox and real Google are one setting apart (docs/google.md).
 
 import hashlib
 import random
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -91,6 +92,40 @@ def _is_rate_limit(exc: HttpError) -> bool:
     )
 
 
+class _Client:
+    """A discovery-built Calendar client and its `events()` resource. Building them from the
+    discovery document took 8-16 ms of every sync (docs/performance.md §1); one per worker
+    thread and API endpoint is made once and lent to each task's `Google`, which puts its
+    account's credentials in before each request (httplib2 is not thread-safe, so not one per
+    process)."""
+
+    def __init__(self, api_url: str):
+        self.api_url = api_url
+        self.http = google_auth_httplib2.AuthorizedHttp(None, http=httplib2.Http(timeout=TIMEOUT))
+        self.resource = build(
+            "calendar",
+            "v3",
+            http=self.http,
+            static_discovery=True,
+            cache_discovery=False,
+            client_options={"api_endpoint": api_url},
+        )
+        self.events_resource = self.resource.events()
+
+    def __getattr__(self, name):
+        return getattr(self.resource, name)
+
+
+_local = threading.local()
+
+
+def _shared(api_url: str) -> _Client:
+    client = getattr(_local, "client", None)
+    if client is None or client.api_url != api_url:  # the endpoint is one setting
+        client = _local.client = _Client(api_url)
+    return client
+
+
 class Google:
     """A connected Google account. Build one per task: httplib2 is not thread-safe."""
 
@@ -112,29 +147,23 @@ class Google:
             scopes=list(tokens.scopes) or SCOPES,
             expiry=expiry,
         )
-        self._service = None
+        self._service: _Client | None = None
         self._time_min: dict[str, str] = {}
 
     @property
     def service(self):
-        if self._service is None:
-            http = google_auth_httplib2.AuthorizedHttp(
-                self.credentials, http=httplib2.Http(timeout=TIMEOUT)
-            )
-            self._service = build(
-                "calendar",
-                "v3",
-                http=http,
-                static_discovery=True,
-                cache_discovery=False,
-                client_options={"api_endpoint": settings.GOOGLE_API_URL},
-            )
+        self._service = _shared(settings.GOOGLE_API_URL)
         return self._service
 
+    def events(self):
+        """The `events()` resource (made once per thread: 5-8 ms each, docs/performance.md)."""
+        return self.service.events_resource
+
     def close(self) -> None:
-        """Close the pooled HTTP connections (one provider object per task)."""
+        """Close the pooled HTTP connections (one provider object per task); the client stays
+        for the thread's next task."""
         if self._service is not None:
-            self._service.close()
+            self._service.http.close()
             self._service = None
 
     def __enter__(self):
@@ -157,6 +186,8 @@ class Google:
                 settings.GOOGLE_PROJECT_REQUESTS_PER_SECOND,
             )
             try:
+                # The thread's client serves one account at a time: this one's, now.
+                request.http.credentials = self.credentials
                 return request.execute()
             except Exception as exc:  # noqa: BLE001 - translate_error re-raises what it does not know
                 error = translate_error(exc)
@@ -213,7 +244,7 @@ class Google:
             params["timeMin"] = self._time_min[calendar_id]
         if page:
             params["pageToken"] = page
-        body = self._execute(self.service.events().list(**params))
+        body = self._execute(self.events().list(**params))
         zone = body.get("timeZone", "")
         return Changes(
             events=[parse_event_safely(item, zone) for item in body.get("items", [])],
@@ -230,7 +261,7 @@ class Google:
         page = None
         while True:
             body = self._execute(
-                self.service.events().instances(
+                self.events().instances(
                     calendarId=calendar_id,
                     eventId=series_id,
                     timeMin=_rfc3339(time_min),
@@ -247,9 +278,7 @@ class Google:
 
     def get_event(self, calendar_id: str, event_id: str) -> RemoteEvent | None:
         try:
-            body = self._execute(
-                self.service.events().get(calendarId=calendar_id, eventId=event_id)
-            )
+            body = self._execute(self.events().get(calendarId=calendar_id, eventId=event_id))
         except ProviderError as exc:
             if exc.status in (404, 410):
                 return None
@@ -260,7 +289,7 @@ class Google:
         self, calendar_id: str, *, channel_id: str, token: str, address: str, ttl: int
     ) -> Channel:
         body = self._execute(
-            self.service.events().watch(
+            self.events().watch(
                 calendarId=calendar_id,
                 body={
                     "id": channel_id,
