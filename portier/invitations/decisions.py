@@ -293,8 +293,6 @@ def _series_invitation(row, series, sent: list, now) -> Plan | str:
         return "the series is cancelled"
     dates = _occurrences(series, row.recipient, now)
     invited = _sent_invited(row.lane, series_level=True)
-    # Dates the guest's calendar lacks (synced or released after the invitation went out, or
-    # given back after a cancellation) send the whole series again: it replaces the old one.
     if not dates:
         return "already invited" if invited else "no upcoming dates"
     first, guest = dates[0]
@@ -310,8 +308,11 @@ def _series_invitation(row, series, sent: list, now) -> Plan | str:
         sequence=series_state.invitations_sent(sent),
         listed_until=series_state.listed_until(first),
     )
-    # Sent while a listing was under way, the series could not tell a rule date cancelled
-    # before from one not listed yet: once the listing is complete, it goes out again if so.
+    # Dates the guest's calendar lacks (synced or released after the invitation went out,
+    # given back after a cancellation, first seen moved) send the whole series again: it
+    # replaces the old one. Sent while a listing was under way, it could not tell a rule date
+    # cancelled before from one not listed yet: once the listing is complete, it goes out
+    # again if the rule shows such a date.
     checked = series_state.listed(sent) or not content.unknown_dates(mail)
     if invited and not series_state.lacks(sent, [a for a, _g in dates]) and checked:
         return "already invited"
