@@ -80,7 +80,15 @@ def test_push_to_appointment_through_real_processes(tmp_path, fake):
             attendees=[("guest@initech.example", "Guest"), (MARKER, "Portier")],
         )
         served.wait_for("SELECT id FROM visits_appointment WHERE title = ?", ("Burst",))
-        time.sleep(2.5)  # let the follow-up of the creation settle
+        # Let the creation's follow-up run first: scheduled 2 s after its sync's start (the
+        # queue's scheduler rounds up to whole seconds), a fixed sleep sometimes counted it in
+        # the burst (3 syncs). Idle: nothing queued, requested or running.
+        fake.wait_for_notifications()
+        served.wait_for(
+            "SELECT sync_queued_at, sync_requested_at, sync_lease_until FROM integrations_calendar",
+            until=lambda rows: rows and all(value is None for row in rows for value in row),
+            timeout=30,
+        )
 
         def syncs():
             return sum(
