@@ -57,15 +57,9 @@ class RunningSandbox:
 
     def child_env(self) -> dict[str, str]:
         """What the web server and the worker need to use this Google instead of the real one."""
-        fake = self.fake
         return {
-            "GOOGLE_CLIENT_ID": fake.client_id,
-            "GOOGLE_CLIENT_SECRET": fake.client_secret,
-            "GOOGLE_AUTH_URI": fake.auth_uri,
-            "GOOGLE_TOKEN_URI": fake.token_uri,
-            "GOOGLE_REVOKE_URI": fake.revoke_uri,
-            "GOOGLE_API_URL": fake.api_url,
-            "PORTIER_SANDBOX_GOOGLE_URL": fake.base_url,
+            **self.fake.settings(),
+            "PORTIER_SANDBOX_GOOGLE_URL": self.fake.base_url,
             "PORTIER_SANDBOX_CONTROL_TOKEN": self.control_token,
         }
 

@@ -130,12 +130,8 @@ def api_token():
 
 def point_settings_at(settings, fake) -> None:
     """Portier's Google settings aimed at a fake, as the environment would set them."""
-    settings.GOOGLE_CLIENT_ID = fake.client_id
-    settings.GOOGLE_CLIENT_SECRET = fake.client_secret
-    settings.GOOGLE_AUTH_URI = fake.auth_uri
-    settings.GOOGLE_TOKEN_URI = fake.token_uri
-    settings.GOOGLE_REVOKE_URI = fake.revoke_uri
-    settings.GOOGLE_API_URL = fake.api_url
+    for name, value in fake.settings().items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture

@@ -180,14 +180,7 @@ def stop(served: Served, timeout: float = 30) -> int:
 
 def google_env(fake) -> dict:
     """The environment that points a served Portier at a Google simulator."""
-    return {
-        "GOOGLE_CLIENT_ID": fake.client_id,
-        "GOOGLE_CLIENT_SECRET": fake.client_secret,
-        "GOOGLE_AUTH_URI": fake.auth_uri,
-        "GOOGLE_TOKEN_URI": fake.token_uri,
-        "GOOGLE_REVOKE_URI": fake.revoke_uri,
-        "GOOGLE_API_URL": fake.api_url,
-    }
+    return fake.settings()
 
 
 def csrf(session: requests.Session, url: str) -> str:

@@ -22,14 +22,8 @@ class GoogleSimulator:
         self.fake.stop()
 
     def settings(self, *, page_size: int) -> Mapping[str, Any]:
-        fake = self.fake
         return {
-            "GOOGLE_CLIENT_ID": fake.client_id,
-            "GOOGLE_CLIENT_SECRET": fake.client_secret,
-            "GOOGLE_AUTH_URI": fake.auth_uri,
-            "GOOGLE_TOKEN_URI": fake.token_uri,
-            "GOOGLE_REVOKE_URI": fake.revoke_uri,
-            "GOOGLE_API_URL": fake.api_url,
+            **self.fake.settings(),
             "GOOGLE_PAGE_SIZE": page_size,
             "GOOGLE_BACKOFF_SECONDS": 0.01,
         }

@@ -117,6 +117,17 @@ class FakeGoogle:
         """Stands for ``https://www.googleapis.com/calendar/v3/`` (root + service path)."""
         return self.base_url + "/calendar/v3/"
 
+    def settings(self) -> dict[str, str]:
+        """The GOOGLE_* settings (or environment) that point Portier at this simulator."""
+        return {
+            "GOOGLE_CLIENT_ID": self.client_id,
+            "GOOGLE_CLIENT_SECRET": self.client_secret,
+            "GOOGLE_AUTH_URI": self.auth_uri,
+            "GOOGLE_TOKEN_URI": self.token_uri,
+            "GOOGLE_REVOKE_URI": self.revoke_uri,
+            "GOOGLE_API_URL": self.api_url,
+        }
+
     def client_config(self, redirect_uri: str | None = None) -> dict:
         """What ``google_auth_oauthlib.flow.Flow.from_client_config`` takes."""
         web = {
